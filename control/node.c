@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Copyright (c) 2026 The slicepath authors */
+
+#include "control/node.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+
+#include "control/log.h"
+#include "control/slice.h"
+#include "dataplane/meta.h"
+
+/* Finds each interface's DPDK port. */
+static int
+node_resolve_ports(struct node *node, struct sp_error *err)
+{
+	for (unsigned int i = 0; i < node->cfg.nb_ifaces; i++) {
+		const struct node_iface_config *ifc = &node->cfg.ifaces[i];
+		char path[JV_PATH_MAX];
+		uint16_t port_id;
+
+		snprintf(path, sizeof(path), "$.interfaces[%u].device", i);
+		if (rte_eth_dev_get_port_by_name(ifc->device, &port_id) != 0)
+			return jv_fail(err, path,
+				       "no DPDK device \"%s\" (give it with --vdev or "
+				       "an allowed PCI address)", ifc->device);
+		node->ifaces[i].port_id = port_id;
+	}
+	return 0;
+}
+
+/* Checks that every worker lcore is enabled and is not the main lcore. */
+static int
+node_check_lcores(const struct node *node, struct sp_error *err)
+{
+	for (unsigned int i = 0; i < node->cfg.nb_workers; i++) {
+		unsigned int lc = node->cfg.workers[i];
+		char path[JV_PATH_MAX];
+
+		snprintf(path, sizeof(path), "$.lcores.workers[%u]", i);
+		if (lc == rte_get_main_lcore())
+			return jv_fail(err, path,
+				       "lcore %u is the main lcore, which runs the "
+				       "control plane", lc);
+		if (!rte_lcore_is_enabled(lc))
+			return jv_fail(err, path,
+				       "lcore %u is not enabled (EAL option -l or --lcores)",
+				       lc);
+	}
+	return 0;
+}
+
+/* Configures and starts every port, and gives workers their rx and tx. */
+static int
+node_setup_ports(struct node *node, struct sp_error *err)
+{
+	for (unsigned int i = 0; i < node->cfg.nb_ifaces; i++) {
+		struct node_iface *nif = &node->ifaces[i];
+		char path[JV_PATH_MAX];
+		int rc;
+
+		snprintf(path, sizeof(path), "$.interfaces[%u].device", i);
+		rc = dp_port_setup(nif->port_id, node->cfg.nb_workers, node->mp, &nif->info);
+		if (rc != 0)
+			return jv_fail(err, path, "cannot start port %u: %s",
+				       nif->port_id, rte_strerror(-rc));
+		nif->started = true;
+
+		rc = dp_runtime_add_tx_port(node->rt, nif->port_id);
+		if (rc == 0)
+			rc = dp_worker_add_rx_port(node->rt->workers[i % node->cfg.nb_workers],
+						   nif->port_id);
+		if (rc != 0)
+			return jv_fail(err, path, "cannot set up port %u: %s",
+				       nif->port_id, strerror(-rc));
+	}
+	return 0;
+}
+
+struct node *
+node_start(const struct node_config *cfg, struct sp_error *err)
+{
+	struct node *node = calloc(1, sizeof(*node));
+	unsigned int nb_mbufs;
+	int rc;
+
+	if (node == NULL) {
+		jv_fail(err, "$", "out of memory");
+		return NULL;
+	}
+	node->cfg = *cfg;
+
+	rc = dp_meta_register();
+	if (rc != 0) {
+		jv_fail(err, "$", "cannot register mbuf metadata: %s", rte_strerror(-rc));
+		goto fail;
+	}
+	if (node_resolve_ports(node, err) || node_check_lcores(node, err))
+		goto fail;
+
+	nb_mbufs = dp_mempool_size(cfg->capacity.buffers, cfg->nb_ifaces, cfg->nb_workers);
+	node->mp = dp_mempool_create(nb_mbufs);
+	if (node->mp == NULL) {
+		jv_fail(err, "$.capacity.buffers",
+			"cannot create a pool of %u mbufs: %s (give EAL more memory with -m)",
+			nb_mbufs, rte_strerror(rte_errno));
+		goto fail;
+	}
+
+	node->rt = dp_runtime_create(cfg->workers, cfg->nb_workers);
+	if (node->rt == NULL) {
+		jv_fail(err, "$.lcores", "cannot create the workers: %s", strerror(errno));
+		goto fail;
+	}
+	if (node_setup_ports(node, err))
+		goto fail;
+
+	rc = dp_runtime_start(node->rt);
+	if (rc != 0) {
+		jv_fail(err, "$.lcores.workers", "cannot launch the workers: %s",
+			strerror(-rc));
+		goto fail;
+	}
+	return node;
+
+fail:
+	node_stop(node);
+	return NULL;
+}
+
+void
+node_stop(struct node *node)
+{
+	if (node == NULL)
+		return;
+	dp_runtime_stop(node->rt);
+	slice_free_all(node);
+	for (unsigned int i = 0; i < node->cfg.nb_ifaces; i++)
+		if (node->ifaces[i].started)
+			dp_port_close(node->ifaces[i].port_id);
+	dp_runtime_free(node->rt);
+	rte_mempool_free(node->mp);
+	free(node);
+}
+
+int
+node_stat_alloc(struct node *node)
+{
+	for (unsigned int i = 0; i < SP_MAX_BINDING_SLOTS; i++) {
+		if (node->stat_used[i])
+			continue;
+		node->stat_used[i] = true;
+		dp_stats_binding(node->rt->stats, node->rt->nb_workers, i,
+				 &node->stat_base[i]);
+		return (int)i;
+	}
+	return -ENOSPC;
+}
+
+void
+node_stat_free(struct node *node, uint16_t stat)
+{
+	node->stat_used[stat] = false;
+}
+
+void
+node_stat_read(const struct node *node, uint16_t stat, struct dp_counters *out)
+{
+	const struct dp_counters *base = &node->stat_base[stat];
+
+	dp_stats_binding(node->rt->stats, node->rt->nb_workers, stat, out);
+	out->rx_packets -= base->rx_packets;
+	out->rx_bytes -= base->rx_bytes;
+	out->tx_packets -= base->tx_packets;
+	out->tx_bytes -= base->tx_bytes;
+}

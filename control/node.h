@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Copyright (c) 2026 The slicepath authors */
+
+#ifndef SP_CONTROL_NODE_H
+#define SP_CONTROL_NODE_H
+
+/*
+ * The node as the control plane holds it: configuration, ports, the running
+ * dataplane, slices and the counter slots they use.
+ *
+ * Control plane only (the main lcore's event loop).  The workers see none
+ * of this; they read what slice.c publishes through dp_view_publish().
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_mempool.h>
+
+#include "control/node_config.h"
+#include "dataplane/port.h"
+#include "dataplane/runtime.h"
+#include "dataplane/stats.h"
+
+struct slice;
+
+struct node_iface {
+	uint16_t port_id;
+	struct dp_port_info info;
+	bool started;
+};
+
+struct node {
+	struct node_config cfg;
+	struct node_iface ifaces[SP_MAX_PORTS];
+	struct rte_mempool *mp;
+	struct dp_runtime *rt;
+
+	struct slice *slices[SP_MAX_SLICES];     /* by slot */
+	unsigned int nb_slices;
+
+	/* Binding counter slots and the counts they had when last handed out. */
+	bool stat_used[SP_MAX_BINDING_SLOTS];
+	struct dp_counters stat_base[SP_MAX_BINDING_SLOTS];
+};
+
+/*
+ * Brings up the node described by 'cfg' (already validated): resolves each
+ * interface's DPDK device, checks the worker lcores, creates the mbuf pool,
+ * configures and starts the ports and launches the workers.  On failure
+ * everything done so far is undone and *err names the configuration key at
+ * fault.  Returns the node, or NULL.  EAL must be initialised.
+ */
+struct node *node_start(const struct node_config *cfg, struct sp_error *err);
+
+/* Stops the workers, deletes every slice, closes the ports and frees the
+ * node; NULL is allowed. */
+void node_stop(struct node *node);
+
+/* Takes a free binding counter slot, starting it from zero; returns it, or
+ * -ENOSPC. */
+int node_stat_alloc(struct node *node);
+
+/* Gives back a counter slot. */
+void node_stat_free(struct node *node, uint16_t stat);
+
+/* The counters of binding slot 'stat' since it was handed out. */
+void node_stat_read(const struct node *node, uint16_t stat, struct dp_counters *out);
+
+#endif /* SP_CONTROL_NODE_H */

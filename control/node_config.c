@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Copyright (c) 2026 The slicepath authors */
+
+#include "control/node_config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_common.h>
+
+#define F(type_, member) offsetof(type_, member), sizeof(((type_ *)0)->member)
+
+static const struct jv_field node_fields[] = {
+	{ "name", JV_NAME, true, F(struct node_config, name), 0, 0 },
+	{ "interfaces", JV_ARRAY, true, 0, 0, 1, SP_MAX_PORTS },
+	{ "lcores", JV_OBJECT, true, 0, 0, 0, 0 },
+	{ "capacity", JV_OBJECT, true, 0, 0, 0, 0 },
+	{ "api", JV_OBJECT, true, 0, 0, 0, 0 },
+	{ "state_dir", JV_STRING, true, F(struct node_config, state_dir), 1, PATH_MAX - 1 },
+	{ "openflow", JV_OBJECT, false, 0, 0, 0, 0 },
+};
+
+static const struct jv_field iface_fields[] = {
+	{ "name", JV_NAME, true, F(struct node_iface_config, name), 0, 0 },
+	{ "device", JV_STRING, true, F(struct node_iface_config, device), 1, NODE_DEVICE_MAX - 1 },
+	{ "ipv4", JV_IPV4, true, F(struct node_iface_config, ipv4), 0, 0 },
+	{ "rate_bps", JV_UINT, true, F(struct node_iface_config, rate_bps),
+	  NODE_RATE_MIN, NODE_RATE_MAX },
+	{ "gateway_mac", JV_MAC, true, F(struct node_iface_config, gateway_mac), 0, 0 },
+};
+
+static const struct jv_field lcores_fields[] = {
+	{ "workers", JV_ARRAY, true, 0, 0, 1, SP_MAX_WORKERS },
+};
+
+static const struct jv_field capacity_fields[] = {
+	{ "filters", JV_UINT, true, F(struct node_config, capacity.filters), 0, 1u << 24 },
+	{ "queues", JV_UINT, true, F(struct node_config, capacity.queues), 0, 1u << 16 },
+	{ "buffers", JV_UINT, true, F(struct node_config, capacity.buffers), 512, 1u << 22 },
+};
+
+static const struct jv_field api_fields[] = {
+	{ "listen", JV_ENDPOINT, true, F(struct node_config, api.listen), 0, 0 },
+	{ "admin_token_file", JV_STRING, true, F(struct node_config, api.admin_token_file),
+	  1, PATH_MAX - 1 },
+	{ "max_body_bytes", JV_UINT, false, F(struct node_config, api.max_body_bytes),
+	  1024, 64 * 1024 * 1024 },
+};
+
+static const struct jv_field worker_field = {
+	"workers[]", JV_UINT, true, 0, 0, 0, RTE_MAX_LCORE - 1
+};
+
+/* Validates interfaces[i] and refuses duplicates of earlier interfaces. */
+static int
+node_config_iface_parse(const json_t *v, size_t i, struct node_config *cfg,
+			struct sp_error *err)
+{
+	struct node_iface_config *ifc = &cfg->ifaces[i];
+	static const uint8_t zero_mac[6];
+	char path[JV_PATH_MAX], child[JV_PATH_MAX];
+
+	jv_path_index(path, sizeof(path), "$.interfaces", i);
+	if (jv_object(v, path, iface_fields, RTE_DIM(iface_fields), ifc, err))
+		return -EINVAL;
+
+	jv_path_key(child, sizeof(child), path, "ipv4");
+	if (jv_check_unicast(ifc->ipv4, child, err))
+		return -EINVAL;
+	jv_path_key(child, sizeof(child), path, "gateway_mac");
+	if ((ifc->gateway_mac[0] & 1) || memcmp(ifc->gateway_mac, zero_mac, 6) == 0)
+		return jv_fail(err, child, "not a unicast MAC address");
+
+	for (size_t j = 0; j < i; j++) {
+		const struct node_iface_config *o = &cfg->ifaces[j];
+		const char *key = NULL;
+
+		if (strcmp(o->name, ifc->name) == 0)
+			key = "name";
+		else if (strcmp(o->device, ifc->device) == 0)
+			key = "device";
+		else if (o->ipv4 == ifc->ipv4)
+			key = "ipv4";
+		if (key != NULL) {
+			jv_path_key(child, sizeof(child), path, key);
+			return jv_fail(err, child, "duplicate of $.interfaces[%zu].%s",
+				       j, key);
+		}
+	}
+	return 0;
+}
+
+/* Validates lcores.workers: distinct lcore ids. */
+static int
+node_config_workers_parse(const json_t *lcores, struct node_config *cfg,
+			  struct sp_error *err)
+{
+	const json_t *workers;
+	char path[JV_PATH_MAX];
+
+	if (jv_object(lcores, "$.lcores", lcores_fields, RTE_DIM(lcores_fields),
+		      NULL, err))
+		return -EINVAL;
+	workers = json_object_get(lcores, "workers");
+	cfg->nb_workers = json_array_size(workers);
+	for (size_t i = 0; i < cfg->nb_workers; i++) {
+		uint64_t id;
+
+		jv_path_index(path, sizeof(path), "$.lcores.workers", i);
+		if (jv_scalar(json_array_get(workers, i), path, &worker_field, &id, err))
+			return -EINVAL;
+		for (size_t j = 0; j < i; j++)
+			if (cfg->workers[j] == id)
+				return jv_fail(err, path,
+					       "lcore %" PRIu64 " is listed twice", id);
+		cfg->workers[i] = (unsigned int)id;
+	}
+	return 0;
+}
+
+/* Validates the api object; the listen port must not be 0. */
+static int
+node_config_api_parse(const json_t *api, struct node_config *cfg,
+		      struct sp_error *err)
+{
+	cfg->api.max_body_bytes = NODE_BODY_DEFAULT;
+	return jv_object(api, "$.api", api_fields, RTE_DIM(api_fields), cfg, err);
+}
+
+int
+node_config_parse(const json_t *root, struct node_config *cfg, struct sp_error *err)
+{
+	const json_t *ifaces;
+
+	memset(cfg, 0, sizeof(*cfg));
+	if (jv_object(root, "$", node_fields, RTE_DIM(node_fields), cfg, err))
+		return -EINVAL;
+	if (json_object_get(root, "openflow") != NULL)
+		return jv_fail(err, "$.openflow",
+			       "the OpenFlow client is not in this version of slicepathd");
+
+	ifaces = json_object_get(root, "interfaces");
+	cfg->nb_ifaces = json_array_size(ifaces);
+	for (size_t i = 0; i < cfg->nb_ifaces; i++)
+		if (node_config_iface_parse(json_array_get(ifaces, i), i, cfg, err))
+			return -EINVAL;
+
+	if (node_config_workers_parse(json_object_get(root, "lcores"), cfg, err))
+		return -EINVAL;
+	if (jv_object(json_object_get(root, "capacity"), "$.capacity", capacity_fields,
+		      RTE_DIM(capacity_fields), cfg, err))
+		return -EINVAL;
+	return node_config_api_parse(json_object_get(root, "api"), cfg, err);
+}
+
+int
+node_config_load(const char *file, struct node_config *cfg, struct sp_error *err)
+{
+	json_error_t jerr;
+	json_t *root;
+	int rc;
+
+	root = json_load_file(file, JSON_REJECT_DUPLICATES, &jerr);
+	if (root == NULL) {
+		if (jerr.line < 0 || json_error_code(&jerr) == json_error_cannot_open_file) {
+			snprintf(err->path, sizeof(err->path), "$");
+			snprintf(err->msg, sizeof(err->msg), "%s", jerr.text);
+			return -ENOENT;
+		}
+		snprintf(err->path, sizeof(err->path), "line %d, column %d",
+			 jerr.line, jerr.column);
+		snprintf(err->msg, sizeof(err->msg), "%s", jerr.text);
+		return -EINVAL;
+	}
+	rc = node_config_parse(root, cfg, err);
+	json_decref(root);
+	return rc;
+}
+
+int
+node_config_iface(const struct node_config *cfg, const char *name)
+{
+	for (unsigned int i = 0; i < cfg->nb_ifaces; i++)
+		if (strcmp(cfg->ifaces[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}

@@ -1,0 +1,370 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Copyright (c) 2026 The slicepath authors */
+
+#include "control/slice_json.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_ethdev.h>
+
+#include "pm/pm.h"
+
+#define F(type_, member) offsetof(type_, member), sizeof(((type_ *)0)->member)
+
+struct slice_doc {
+	char name[JV_NAME_MAX + 1];
+	char code_option[JV_NAME_MAX + 1];
+};
+
+static const struct jv_field slice_fields[] = {
+	{ "name", JV_NAME, true, F(struct slice_doc, name), 0, 0 },
+	{ "code_option", JV_STRING, true, F(struct slice_doc, code_option), 1, JV_NAME_MAX },
+	{ "reservation", JV_OBJECT, true, 0, 0, 0, 0 },
+};
+
+static const struct jv_field reservation_fields[] = {
+	{ "filters", JV_UINT, false, F(struct reservation, filters), 0, 1u << 24 },
+	{ "queues", JV_UINT, false, F(struct reservation, queues), 0, 1u << 16 },
+	{ "buffers", JV_UINT, false, F(struct reservation, buffers), 0, 1u << 22 },
+	{ "bandwidth", JV_OBJECT, false, 0, 0, 0, 0 },
+};
+
+static const struct jv_field bandwidth_fields[] = {
+	{ "in_bps", JV_UINT, false, F(struct bandwidth, in_bps), 0, NODE_RATE_MAX },
+	{ "out_bps", JV_UINT, false, F(struct bandwidth, out_bps), 0, NODE_RATE_MAX },
+};
+
+struct binding_doc {
+	uint64_t id;
+	char interface[JV_NAME_MAX + 1];
+	uint64_t udp_port;
+};
+
+static const struct jv_field binding_fields[] = {
+	{ "id", JV_UINT, false, F(struct binding_doc, id), 0, SP_MAX_BINDINGS_PER_SLICE - 1 },
+	{ "interface", JV_NAME, true, F(struct binding_doc, interface), 0, 0 },
+	{ "udp_port", JV_UINT, true, F(struct binding_doc, udp_port), 1, 65535 },
+	{ "default_action", JV_OBJECT, false, 0, 0, 0, 0 },
+};
+
+struct forward_doc {
+	uint64_t binding;
+	struct jv_endpoint peer;
+	uint64_t queue;
+};
+
+static const struct jv_field forward_fields[] = {
+	{ "binding", JV_UINT, true, F(struct forward_doc, binding), 0,
+	  SP_MAX_BINDINGS_PER_SLICE - 1 },
+	{ "peer", JV_ENDPOINT, true, F(struct forward_doc, peer), 0, 0 },
+	{ "queue", JV_UINT, false, F(struct forward_doc, queue), 0, 65535 },
+};
+
+/* Parses "bandwidth": {"<interface>": {"in_bps": ..., "out_bps": ...}}. */
+static int
+bandwidth_parse(const struct node *node, const json_t *v, struct reservation *r,
+		struct sp_error *err)
+{
+	char path[JV_PATH_MAX];
+	const char *key;
+	json_t *member;
+
+	json_object_foreach((json_t *)v, key, member) {
+		int i = node_config_iface(&node->cfg, key);
+
+		jv_path_key(path, sizeof(path), "$.reservation.bandwidth", key);
+		if (i < 0)
+			return jv_fail(err, path, "the node has no interface named \"%.32s\"",
+				       key);
+		if (jv_object(member, path, bandwidth_fields, RTE_DIM(bandwidth_fields),
+			      &r->bw[i], err))
+			return -EINVAL;
+		r->bw_set[i] = true;
+	}
+	return 0;
+}
+
+int
+slice_params_parse(const struct node *node, const json_t *doc,
+		   struct slice_params *p, struct sp_error *err)
+{
+	struct slice_doc d = { 0 };
+	const json_t *res, *bw;
+	char names[128];
+
+	memset(p, 0, sizeof(*p));
+	if (jv_object(doc, "$", slice_fields, RTE_DIM(slice_fields), &d, err))
+		return -EINVAL;
+	p->pm = pm_find(d.code_option);
+	if (p->pm == NULL) {
+		pm_list(names, sizeof(names));
+		return jv_fail(err, "$.code_option",
+			       "unknown code option \"%s\": this node has %s",
+			       d.code_option, names);
+	}
+	snprintf(p->name, sizeof(p->name), "%s", d.name);
+
+	res = json_object_get(doc, "reservation");
+	if (jv_object(res, "$.reservation", reservation_fields,
+		      RTE_DIM(reservation_fields), &p->res, err))
+		return -EINVAL;
+	bw = json_object_get(res, "bandwidth");
+	return bw != NULL ? bandwidth_parse(node, bw, &p->res, err) : 0;
+}
+
+/* Parses an action: exactly one of {"forward": {...}}, {"drop": {}},
+ * {"exception": {}}. */
+static int
+action_parse(const json_t *v, const char *path, struct action_config *a,
+	     struct sp_error *err)
+{
+	char child[JV_PATH_MAX];
+	struct forward_doc f = { 0 };
+	const char *key;
+	json_t *member;
+
+	memset(a, 0, sizeof(*a));
+	if (json_object_size(v) != 1)
+		return jv_fail(err, path,
+			       "expected exactly one of \"forward\", \"drop\", \"exception\"");
+	key = json_object_iter_key(json_object_iter((json_t *)v));
+	member = json_object_get(v, key);
+	jv_path_key(child, sizeof(child), path, key);
+
+	if (strcmp(key, "drop") == 0 || strcmp(key, "exception") == 0) {
+		a->type = key[0] == 'd' ? DP_ACTION_DROP : DP_ACTION_EXCEPTION;
+		return jv_object(member, child, NULL, 0, NULL, err);
+	}
+	if (strcmp(key, "forward") != 0)
+		return jv_fail(err, child,
+			       "unknown action: expected \"forward\", \"drop\" or \"exception\"");
+	if (jv_object(member, child, forward_fields, RTE_DIM(forward_fields), &f, err))
+		return -EINVAL;
+	jv_path_key(child, sizeof(child), path, "forward.peer");
+	if (jv_check_unicast(f.peer.ip, child, err))
+		return -EINVAL;
+	a->type = DP_ACTION_FORWARD;
+	a->binding = (uint16_t)f.binding;
+	a->peer = f.peer;
+	a->has_queue = json_object_get(member, "queue") != NULL;
+	a->queue = (uint16_t)f.queue;
+	return 0;
+}
+
+int
+binding_config_parse(const struct node *node, const struct slice *s,
+		     const json_t *doc, struct binding_config *b,
+		     struct sp_error *err)
+{
+	struct binding_doc d = { .id = SP_MAX_BINDINGS_PER_SLICE };
+	const json_t *act;
+	int iface;
+
+	memset(b, 0, sizeof(*b));
+	if (jv_object(doc, "$", binding_fields, RTE_DIM(binding_fields), &d, err))
+		return -EINVAL;
+	iface = node_config_iface(&node->cfg, d.interface);
+	if (iface < 0)
+		return jv_fail(err, "$.interface", "the node has no interface named \"%s\"",
+			       d.interface);
+	if (json_object_get(doc, "id") == NULL) {
+		for (d.id = 0; d.id < SP_MAX_BINDINGS_PER_SLICE && s->present[d.id]; d.id++)
+			;
+		if (d.id == SP_MAX_BINDINGS_PER_SLICE)
+			return jv_fail(err, "$", "slice %s has its maximum of %d bindings",
+				       s->name, SP_MAX_BINDINGS_PER_SLICE);
+	}
+	b->id = (uint16_t)d.id;
+	b->iface = (unsigned int)iface;
+	b->udp_port = (uint16_t)d.udp_port;
+	act = json_object_get(doc, "default_action");
+	return act != NULL ? action_parse(act, "$.default_action", &b->default_action, err) : 0;
+}
+
+/* Renders an action, or returns NULL for DP_ACTION_NONE. */
+static json_t *
+action_to_json(const struct action_config *a)
+{
+	char ip[INET_ADDRSTRLEN], peer[INET_ADDRSTRLEN + 8];
+	json_t *fwd;
+
+	switch (a->type) {
+	case DP_ACTION_DROP:
+		return json_pack("{s:{}}", "drop");
+	case DP_ACTION_EXCEPTION:
+		return json_pack("{s:{}}", "exception");
+	case DP_ACTION_FORWARD:
+		snprintf(peer, sizeof(peer), "%s:%u",
+			 jv_ipv4_str(a->peer.ip, ip, sizeof(ip)), a->peer.port);
+		fwd = json_pack("{s:i, s:s}", "binding", a->binding, "peer", peer);
+		if (fwd != NULL && a->has_queue)
+			json_object_set_new(fwd, "queue", json_integer(a->queue));
+		return json_pack("{s:o*}", "forward", fwd);
+	default:
+		return NULL;
+	}
+}
+
+json_t *
+binding_to_json(const struct node *node, const struct slice *s, uint16_t id)
+{
+	const struct binding_config *b = &s->bindings[id];
+	json_t *j = json_pack("{s:i, s:s, s:i}", "id", b->id, "interface",
+			      node->cfg.ifaces[b->iface].name, "udp_port", b->udp_port);
+	json_t *act = action_to_json(&b->default_action);
+
+	if (j != NULL && act != NULL)
+		json_object_set_new(j, "default_action", act);
+	return j;
+}
+
+json_t *
+bindings_to_json(const struct node *node, const struct slice *s)
+{
+	json_t *a = json_array();
+
+	for (uint16_t id = 0; a != NULL && id < SP_MAX_BINDINGS_PER_SLICE; id++)
+		if (s->present[id])
+			json_array_append_new(a, binding_to_json(node, s, id));
+	return a;
+}
+
+/* Renders a reservation as it was given. */
+static json_t *
+reservation_to_json(const struct node *node, const struct reservation *r)
+{
+	json_t *bw = json_object();
+
+	for (unsigned int i = 0; bw != NULL && i < node->cfg.nb_ifaces; i++)
+		if (r->bw_set[i])
+			json_object_set_new(bw, node->cfg.ifaces[i].name,
+					    json_pack("{s:I, s:I}",
+						      "in_bps", (json_int_t)r->bw[i].in_bps,
+						      "out_bps", (json_int_t)r->bw[i].out_bps));
+	return json_pack("{s:I, s:I, s:I, s:o*}", "filters", (json_int_t)r->filters,
+			 "queues", (json_int_t)r->queues, "buffers", (json_int_t)r->buffers,
+			 "bandwidth", bw);
+}
+
+json_t *
+slice_to_json(const struct node *node, const struct slice *s, bool with_config)
+{
+	json_t *j = json_pack("{s:s, s:s, s:o*}", "name", s->name, "code_option",
+			      s->pm->name, "reservation", reservation_to_json(node, &s->res));
+
+	if (j != NULL && with_config)
+		json_object_set_new(j, "config", json_pack("{s:o*}", "bindings",
+							   bindings_to_json(node, s)));
+	return j;
+}
+
+json_t *
+slice_stats_to_json(const struct node *node, const struct slice *s)
+{
+	uint64_t drops[DP_SLICE_DROP_MAX];
+	json_t *bindings = json_array(), *jdrops = json_object();
+
+	for (uint16_t id = 0; bindings != NULL && id < SP_MAX_BINDINGS_PER_SLICE; id++) {
+		struct dp_counters c;
+
+		if (!s->present[id])
+			continue;
+		node_stat_read(node, s->stat[id], &c);
+		json_array_append_new(bindings,
+			json_pack("{s:i, s:I, s:I, s:I, s:I}", "id", id,
+				  "rx_packets", (json_int_t)c.rx_packets,
+				  "rx_bytes", (json_int_t)c.rx_bytes,
+				  "tx_packets", (json_int_t)c.tx_packets,
+				  "tx_bytes", (json_int_t)c.tx_bytes));
+	}
+	slice_drops_read(node, s, drops);
+	for (unsigned int r = 0; jdrops != NULL && r < DP_SLICE_DROP_MAX; r++)
+		json_object_set_new(jdrops, dp_slice_drop_names[r],
+				    json_integer((json_int_t)drops[r]));
+	return json_pack("{s:o*, s:[], s:[], s:o*}", "bindings", bindings, "queues",
+			 "filters", "drops", jdrops);
+}
+
+/* Formats a MAC address. */
+static const char *
+mac_str(const uint8_t *mac, char *buf, size_t size)
+{
+	snprintf(buf, size, "%02x:%02x:%02x:%02x:%02x:%02x",
+		 mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+	return buf;
+}
+
+json_t *
+node_to_json(const struct node *node)
+{
+	const struct node_config *cfg = &node->cfg;
+	json_t *ifaces = json_array(), *bw = json_object(), *workers = json_array();
+	struct reservation left;
+
+	node_free_capacity(node, &left);
+	for (unsigned int i = 0; ifaces != NULL && bw != NULL && i < cfg->nb_ifaces; i++) {
+		const struct node_iface_config *ifc = &cfg->ifaces[i];
+		char ip[INET_ADDRSTRLEN], mac[18], gw[18];
+
+		json_array_append_new(ifaces, json_pack(
+			"{s:s, s:s, s:s, s:I, s:i, s:s, s:s}",
+			"name", ifc->name, "device", ifc->device,
+			"ipv4", jv_ipv4_str(ifc->ipv4, ip, sizeof(ip)),
+			"rate_bps", (json_int_t)ifc->rate_bps,
+			"port_id", node->ifaces[i].port_id,
+			"mac", mac_str(node->ifaces[i].info.mac.addr_bytes, mac, sizeof(mac)),
+			"gateway_mac", mac_str(ifc->gateway_mac, gw, sizeof(gw))));
+		json_object_set_new(bw, ifc->name, json_pack("{s:I, s:I}",
+			"in_bps", (json_int_t)left.bw[i].in_bps,
+			"out_bps", (json_int_t)left.bw[i].out_bps));
+	}
+	for (unsigned int i = 0; workers != NULL && i < cfg->nb_workers; i++)
+		json_array_append_new(workers, json_integer(cfg->workers[i]));
+
+	return json_pack("{s:s, s:o*, s:{s:I, s:I, s:I}, s:{s:I, s:I, s:I, s:o*}, "
+			 "s:{s:o*}, s:i}",
+			 "name", cfg->name, "interfaces", ifaces,
+			 "capacity", "filters", (json_int_t)cfg->capacity.filters,
+			 "queues", (json_int_t)cfg->capacity.queues,
+			 "buffers", (json_int_t)cfg->capacity.buffers,
+			 "free", "filters", (json_int_t)left.filters,
+			 "queues", (json_int_t)left.queues,
+			 "buffers", (json_int_t)left.buffers, "bandwidth", bw,
+			 "lcores", "workers", workers,
+			 "slices", node->nb_slices);
+}
+
+json_t *
+node_stats_to_json(const struct node *node)
+{
+	uint64_t drops[DP_NODE_DROP_MAX];
+	json_t *ports = json_array(), *jdrops = json_object();
+
+	for (unsigned int i = 0; ports != NULL && i < node->cfg.nb_ifaces; i++) {
+		struct rte_eth_stats st;
+
+		if (rte_eth_stats_get(node->ifaces[i].port_id, &st) != 0)
+			memset(&st, 0, sizeof(st));
+		json_array_append_new(ports, json_pack(
+			"{s:s, s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+			"interface", node->cfg.ifaces[i].name,
+			"port_id", node->ifaces[i].port_id,
+			"rx_packets", (json_int_t)st.ipackets,
+			"rx_bytes", (json_int_t)st.ibytes,
+			"rx_missed", (json_int_t)st.imissed,
+			"rx_errors", (json_int_t)st.ierrors,
+			"rx_nombuf", (json_int_t)st.rx_nombuf,
+			"tx_packets", (json_int_t)st.opackets,
+			"tx_bytes", (json_int_t)st.obytes,
+			"tx_errors", (json_int_t)st.oerrors));
+	}
+	dp_stats_node_drops(node->rt->stats, node->rt->nb_workers, drops);
+	for (unsigned int r = 0; jdrops != NULL && r < DP_NODE_DROP_MAX; r++)
+		json_object_set_new(jdrops, dp_node_drop_names[r],
+				    json_integer((json_int_t)drops[r]));
+	return json_pack("{s:o*, s:o*, s:i}", "ports", ports, "drops", jdrops,
+			 "slices", node->nb_slices);
+}

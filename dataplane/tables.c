@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Copyright (c) 2026 The slicepath authors */
+
+#include "dataplane/tables.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_errno.h>
+#include <rte_hash_crc.h>
+#include <rte_malloc.h>
+
+struct dp_slice *
+dp_slice_alloc(uint16_t slot, const struct pm_ops *pm)
+{
+	struct dp_slice *s = rte_zmalloc("dp_slice", sizeof(*s), RTE_CACHE_LINE_SIZE);
+
+	if (s == NULL) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	s->slot = slot;
+	s->pm = pm;
+	return s;
+}
+
+void
+dp_slice_free(struct dp_slice *s)
+{
+	rte_free(s);
+}
+
+struct dp_view *
+dp_view_clone(const struct dp_view *old)
+{
+	struct dp_view *v = rte_zmalloc("dp_view", sizeof(*v), RTE_CACHE_LINE_SIZE);
+
+	if (v == NULL) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	if (old != NULL)
+		memcpy(v->slices, old->slices, sizeof(v->slices));
+	return v;
+}
+
+/* Counts the bindings of every slice in 'v'. */
+static uint32_t
+dp_view_count_bindings(const struct dp_view *v)
+{
+	uint32_t n = 0;
+
+	for (unsigned int i = 0; i < SP_MAX_SLICES; i++) {
+		const struct dp_slice *s = v->slices[i];
+
+		if (s == NULL)
+			continue;
+		for (unsigned int b = 0; b < SP_MAX_BINDINGS_PER_SLICE; b++)
+			n += s->bindings[b].present;
+	}
+	return n;
+}
+
+int
+dp_view_build_demux(struct dp_view *v)
+{
+	/* rte_hash names live in one namespace per process. */
+	static unsigned int generation;
+	char name[RTE_HASH_NAMESIZE];
+	uint32_t n = dp_view_count_bindings(v);
+	struct rte_hash_parameters params = {
+		.name = name,
+		/* Half full at most keeps lookups in the primary bucket. */
+		.entries = RTE_MAX(2 * n, 64u),
+		.key_len = sizeof(struct dp_demux_key),
+		.hash_func = rte_hash_crc,
+		.socket_id = SOCKET_ID_ANY,
+	};
+	struct rte_hash *h;
+
+	snprintf(name, sizeof(name), "demux_%u", generation++);
+	h = rte_hash_create(&params);
+	if (h == NULL)
+		return -ENOMEM;
+
+	for (unsigned int i = 0; i < SP_MAX_SLICES; i++) {
+		const struct dp_slice *s = v->slices[i];
+
+		if (s == NULL)
+			continue;
+		for (unsigned int b = 0; b < SP_MAX_BINDINGS_PER_SLICE; b++) {
+			const struct dp_binding *bd = &s->bindings[b];
+			struct dp_demux_key key = {
+				.ip = bd->ip,
+				.udp_port = bd->udp_port,
+				.port_id = bd->port_id,
+			};
+			int rc;
+
+			if (!bd->present)
+				continue;
+			if (rte_hash_lookup(h, &key) >= 0) {
+				rte_hash_free(h);
+				return -EEXIST;
+			}
+			rc = rte_hash_add_key_data(h, &key, DP_DEMUX_DATA(i, b));
+			if (rc < 0) {
+				rte_hash_free(h);
+				return rc;
+			}
+		}
+	}
+	v->demux = h;
+	return 0;
+}
+
+void
+dp_view_free(struct dp_view *v)
+{
+	if (v == NULL)
+		return;
+	rte_hash_free(v->demux);
+	rte_free(v);
+}

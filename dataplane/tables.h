@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Copyright (c) 2026 The slicepath authors */
+
+#ifndef SP_DP_TABLES_H
+#define SP_DP_TABLES_H
+
+/*
+ * The tables the packet path reads: one immutable "view" of the node.
+ *
+ * Concurrency contract (see dp_view_publish() in dataplane/runtime.h):
+ *  - The control plane builds every object here off the packet path.
+ *  - Publishing a view is one atomic pointer store (release); a worker loads
+ *    the pointer once per burst (acquire) and sees one consistent snapshot.
+ *  - Nothing reachable from a published view is written again.  An object
+ *    that a newer view no longer references is freed only after every worker
+ *    has reported a quiescent state since the newer view was published.
+ *  - A view owns its demux hash; slice tables are shared between successive
+ *    views and owned by the control plane's slice object, so a change to one
+ *    slice rebuilds that slice's table only.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_byteorder.h>
+#include <rte_ether.h>
+#include <rte_hash.h>
+
+#include "dataplane/dp.h"
+
+struct pm_ops;
+
+enum dp_action_type {
+	DP_ACTION_NONE = 0,   /* no action configured: counted as no_route */
+	DP_ACTION_FORWARD,
+	DP_ACTION_DROP,
+	DP_ACTION_EXCEPTION,
+};
+
+/* Where a forwarded packet goes, resolved down to addresses. */
+struct dp_forward {
+	struct rte_ether_addr src_mac;  /* output interface's MAC */
+	struct rte_ether_addr dst_mac;  /* output interface's gateway MAC */
+	rte_be32_t src_ip;              /* output binding's interface address */
+	rte_be32_t dst_ip;              /* peer address */
+	rte_be16_t src_port;            /* output binding's UDP port */
+	rte_be16_t dst_port;            /* peer UDP port */
+	uint16_t port_id;               /* output DPDK port */
+	uint16_t stat;                  /* output binding's counter slot */
+	bool csum_offload;              /* the port computes IPv4/UDP checksums */
+};
+
+struct dp_action {
+	enum dp_action_type type;
+	struct dp_forward fwd;          /* valid for DP_ACTION_FORWARD */
+};
+
+/* One binding of a slice, as the packet path needs it. */
+struct dp_binding {
+	bool present;
+	uint16_t port_id;
+	uint16_t stat;                  /* counter slot in dp_lcore_stats */
+	rte_be32_t ip;
+	rte_be16_t udp_port;
+	struct dp_action default_action;
+};
+
+/* One slice's table. */
+struct dp_slice {
+	uint16_t slot;                  /* index in dp_view.slices */
+	const struct pm_ops *pm;        /* the slice's code option */
+	struct dp_binding bindings[SP_MAX_BINDINGS_PER_SLICE];
+};
+
+/* The demux key: exact match on where the packet arrived and was sent to.
+ * Built from the packet's headers, so all fields are as on the wire. */
+struct dp_demux_key {
+	rte_be32_t ip;
+	rte_be16_t udp_port;
+	uint16_t port_id;
+} __rte_packed;
+
+/* Demux hash data: slice slot and binding id packed in a pointer-sized word. */
+#define DP_DEMUX_DATA(slot, binding) \
+	((void *)(uintptr_t)(((uint32_t)(slot) << 16) | (binding)))
+#define DP_DEMUX_SLOT(data) ((uint16_t)((uintptr_t)(data) >> 16))
+#define DP_DEMUX_BINDING(data) ((uint16_t)((uintptr_t)(data) & 0xffff))
+
+struct dp_view {
+	struct rte_hash *demux;         /* dp_demux_key -> DP_DEMUX_DATA() */
+	const struct dp_slice *slices[SP_MAX_SLICES];
+};
+
+/* Allocates a zeroed slice table for slot 'slot' running 'pm'.
+ * Returns NULL and sets errno on failure. */
+struct dp_slice *dp_slice_alloc(uint16_t slot, const struct pm_ops *pm);
+
+/* Frees a slice table; NULL is allowed. */
+void dp_slice_free(struct dp_slice *s);
+
+/* Returns a new view with the same slices as 'old' (or none if 'old' is
+ * NULL) and no demux hash; NULL and errno on failure. */
+struct dp_view *dp_view_clone(const struct dp_view *old);
+
+/* Builds v->demux from the bindings of v's slices.
+ * Returns 0, or -ENOMEM, or -EEXIST if two bindings share a key. */
+int dp_view_build_demux(struct dp_view *v);
+
+/* Frees a view and its demux hash, not its slices; NULL is allowed. */
+void dp_view_free(struct dp_view *v);
+
+#endif /* SP_DP_TABLES_H */

@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Copyright (c) 2026 The slicepath authors */
+
+/*
+ * The worker's run-to-completion loop:
+ *   rx burst -> demux -> per slice: code option -> format -> tx buffer,
+ * with the tx buffers drained on a TSC timer, as in DPDK's l3fwd.
+ */
+
+#include <stdbool.h>
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_rcu_qsbr.h>
+
+#include "dataplane/demux.h"
+#include "dataplane/fmt.h"
+#include "dataplane/meta.h"
+#include "dataplane/runtime.h"
+#include "pm/pm.h"
+
+/* Longest a packet waits in a tx buffer when traffic is light. */
+#define DP_DRAIN_US 100
+
+/* Sends a formatted burst of one slice to its output ports, counting it on
+ * each packet's output binding. */
+static void
+dp_worker_tx(struct dp_worker *w, struct rte_mbuf **pkts,
+	     const struct dp_forward *const *fwd, uint16_t n)
+{
+	for (uint16_t i = 0; i < n; i++) {
+		struct dp_counters *c = &w->stats->binding[fwd[i]->stat];
+
+		dp_meta(pkts[i])->out_stat = fwd[i]->stat;
+		dp_count(&c->tx_packets, 1);
+		dp_count(&c->tx_bytes, rte_pktmbuf_pkt_len(pkts[i]));
+		rte_eth_tx_buffer(fwd[i]->port_id, w->index, w->txb[fwd[i]->port_id],
+				  pkts[i]);
+	}
+}
+
+/* Runs one slice's packets through its code option and acts on the result:
+ * forward (format + tx), or count and free. */
+static void
+dp_worker_slice_burst(struct dp_worker *w, const struct dp_slice *s,
+		      struct rte_mbuf **pkts, uint16_t n)
+{
+	const struct dp_action *acts[SP_BURST];
+	const struct dp_forward *fwd[SP_BURST];
+	struct rte_mbuf *out[SP_BURST];
+	uint64_t *drops = w->stats->slice_drops[s->slot];
+	uint16_t nb_out = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct dp_meta *meta = dp_meta(pkts[i]);
+		struct dp_counters *c;
+
+		meta->in_stat = s->bindings[meta->binding].stat;
+		c = &w->stats->binding[meta->in_stat];
+		dp_count(&c->rx_packets, 1);
+		dp_count(&c->rx_bytes, rte_pktmbuf_pkt_len(pkts[i]));
+	}
+
+	s->pm->classify_burst(s, pkts, n, acts);
+
+	for (uint16_t i = 0; i < n; i++) {
+		switch (acts[i]->type) {
+		case DP_ACTION_FORWARD:
+			fwd[nb_out] = &acts[i]->fwd;
+			out[nb_out++] = pkts[i];
+			continue;
+		case DP_ACTION_DROP:
+			dp_count(&drops[DP_SLICE_DROP_DROPPED], 1);
+			break;
+		case DP_ACTION_EXCEPTION:
+			dp_count(&drops[DP_SLICE_DROP_EXCEPTION], 1);
+			break;
+		case DP_ACTION_NONE:
+		default:
+			dp_count(&drops[DP_SLICE_DROP_NO_ROUTE], 1);
+			break;
+		}
+		rte_pktmbuf_free(pkts[i]);
+	}
+
+	dp_format_burst(out, fwd, nb_out);
+	dp_worker_tx(w, out, fwd, nb_out);
+}
+
+/* Splits a demultiplexed burst into one sub-burst per slice, keeping each
+ * slice's packets in arrival order, and processes each. */
+static void
+dp_worker_dispatch(struct dp_worker *w, const struct dp_view *v,
+		   struct rte_mbuf **pkts, uint16_t n)
+{
+	struct rte_mbuf *group[SP_BURST];
+	bool taken[SP_BURST] = { false };
+
+	for (uint16_t i = 0; i < n; i++) {
+		uint16_t slot, k = 0;
+
+		if (taken[i])
+			continue;
+		slot = dp_meta(pkts[i])->slice;
+		for (uint16_t j = i; j < n; j++) {
+			if (!taken[j] && dp_meta(pkts[j])->slice == slot) {
+				taken[j] = true;
+				group[k++] = pkts[j];
+			}
+		}
+		/* demux only finds bindings of slices in this view. */
+		dp_worker_slice_burst(w, v->slices[slot], group, k);
+	}
+}
+
+/* One rx burst from 'port_id' through the whole path. */
+static void
+dp_worker_poll(struct dp_worker *w, const struct dp_view *v, uint16_t port_id)
+{
+	struct rte_mbuf *pkts[SP_BURST];
+	uint16_t n = rte_eth_rx_burst(port_id, 0, pkts, SP_BURST);
+
+	if (n == 0)
+		return;
+	n = dp_demux_burst(v->demux, port_id, pkts, n, w->stats);
+	dp_worker_dispatch(w, v, pkts, n);
+}
+
+/* Pushes out whatever the tx buffers hold. */
+static void
+dp_worker_drain(struct dp_worker *w)
+{
+	for (unsigned int p = 0; p < RTE_MAX_ETHPORTS; p++)
+		if (w->txb[p] != NULL)
+			rte_eth_tx_buffer_flush(p, w->index, w->txb[p]);
+}
+
+int
+dp_worker_main(void *arg)
+{
+	struct dp_worker *w = arg;
+	struct dp_runtime *rt = w->rt;
+	const uint64_t drain_tsc = rte_get_tsc_hz() / US_PER_S * DP_DRAIN_US;
+	uint64_t last_drain = rte_rdtsc();
+
+	rte_rcu_qsbr_thread_register(rt->qsbr, w->index);
+	rte_rcu_qsbr_thread_online(rt->qsbr, w->index);
+
+	while (!__atomic_load_n(&rt->quit, __ATOMIC_ACQUIRE)) {
+		const struct dp_view *v = __atomic_load_n(&rt->view, __ATOMIC_ACQUIRE);
+		uint64_t now;
+
+		for (uint16_t i = 0; i < w->nb_rx_ports; i++)
+			dp_worker_poll(w, v, w->rx_ports[i]);
+
+		now = rte_rdtsc();
+		if (now - last_drain > drain_tsc) {
+			dp_worker_drain(w);
+			last_drain = now;
+		}
+		/* Nothing from 'v' is held past this point. */
+		rte_rcu_qsbr_quiescent(rt->qsbr, w->index);
+	}
+
+	dp_worker_drain(w);
+	rte_rcu_qsbr_thread_offline(rt->qsbr, w->index);
+	rte_rcu_qsbr_thread_unregister(rt->qsbr, w->index);
+	return 0;
+}

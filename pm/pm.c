@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Copyright (c) 2026 The slicepath authors */
+
+#include "pm/pm.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "pm/passthrough/passthrough.h"
+
+static const struct pm_ops *const pm_table[] = {
+	&pm_passthrough_ops,
+};
+
+const struct pm_ops *
+pm_find(const char *name)
+{
+	for (size_t i = 0; i < RTE_DIM(pm_table); i++)
+		if (strcmp(pm_table[i]->name, name) == 0)
+			return pm_table[i];
+	return NULL;
+}
+
+void
+pm_list(char *buf, size_t size)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < RTE_DIM(pm_table) && used < size; i++)
+		used += snprintf(buf + used, size - used, "%s%s",
+				 i ? ", " : "", pm_table[i]->name);
+}
