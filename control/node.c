@@ -61,10 +61,17 @@ node_setup_ports(struct node *node, struct sp_error *err)
 {
 	for (unsigned int i = 0; i < node->cfg.nb_ifaces; i++) {
 		struct node_iface *nif = &node->ifaces[i];
+		struct rte_eth_dev_info dev;
 		char path[JV_PATH_MAX];
 		int rc;
 
 		snprintf(path, sizeof(path), "$.interfaces[%u].device", i);
+		if (rte_eth_dev_info_get(nif->port_id, &dev) == 0 &&
+		    dev.max_tx_queues < node->cfg.nb_workers)
+			return jv_fail(err, path,
+				       "%s has %u tx queue(s); each of the %u workers "
+				       "needs one of its own", node->cfg.ifaces[i].device,
+				       dev.max_tx_queues, node->cfg.nb_workers);
 		rc = dp_port_setup(nif->port_id, node->cfg.nb_workers, node->mp, &nif->info);
 		if (rc != 0)
 			return jv_fail(err, path, "cannot start port %u: %s",

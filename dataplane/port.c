@@ -35,6 +35,7 @@ dp_port_setup(uint16_t port_id, uint16_t nb_txq, struct rte_mempool *mp,
 	const uint64_t csum = RTE_ETH_TX_OFFLOAD_IPV4_CKSUM | RTE_ETH_TX_OFFLOAD_UDP_CKSUM;
 	struct rte_eth_conf conf = { 0 };
 	struct rte_eth_dev_info dev;
+	struct rte_eth_rxconf rxconf;
 	uint16_t nb_rxd = DP_PORT_RX_DESC, nb_txd = DP_PORT_TX_DESC;
 	int socket = rte_eth_dev_socket_id(port_id);
 	int rc;
@@ -46,6 +47,9 @@ dp_port_setup(uint16_t port_id, uint16_t nb_txq, struct rte_mempool *mp,
 		return -ENOTSUP;
 	if ((dev.tx_offload_capa & csum) == csum)
 		conf.txmode.offloads |= csum;
+	/* demux trusts RTE_MBUF_F_RX_IP_CKSUM_GOOD/BAD and checks the rest. */
+	if (dev.rx_offload_capa & RTE_ETH_RX_OFFLOAD_IPV4_CKSUM)
+		conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_IPV4_CKSUM;
 	info->csum_offload = (conf.txmode.offloads & csum) == csum;
 
 	rc = rte_eth_dev_configure(port_id, 1, nb_txq, &conf);
@@ -57,7 +61,9 @@ dp_port_setup(uint16_t port_id, uint16_t nb_txq, struct rte_mempool *mp,
 	if (socket < 0)
 		socket = (int)rte_socket_id();
 
-	rc = rte_eth_rx_queue_setup(port_id, 0, nb_rxd, socket, NULL, mp);
+	rxconf = dev.default_rxconf;
+	rxconf.offloads = conf.rxmode.offloads;
+	rc = rte_eth_rx_queue_setup(port_id, 0, nb_rxd, socket, &rxconf, mp);
 	if (rc != 0)
 		return rc;
 	for (uint16_t q = 0; q < nb_txq; q++) {

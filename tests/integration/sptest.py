@@ -1,0 +1,213 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright (c) 2026 The slicepath authors
+"""Shared helpers for slicepath's integration tests.
+
+Each test starts its own slicepathd with its own DPDK --file-prefix, a
+temporary state directory and an API port on 127.0.0.1, talks to it over
+HTTP, stops it with SIGTERM and checks that it exited 0.  Results are
+counted by Checks and reported as "N passed, M failed" on the last line.
+"""
+
+import http.client
+import json
+import os
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+ADMIN_TOKEN = "integration-admin-token-0123456789"
+EAL_BASE = ["--no-huge", "-m", "512", "--no-pci", "--log-level", "lib.eal:error"]
+
+
+class Checks:
+    """Counts assertions; a failed one is printed and the test goes on."""
+
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+
+    def check(self, cond, what):
+        if cond:
+            self.passed += 1
+        else:
+            self.failed += 1
+            print(f"FAIL: {what}", flush=True)
+        return cond
+
+    def equal(self, got, want, what):
+        return self.check(got == want, f"{what}: got {got!r}, want {want!r}")
+
+    def finish(self):
+        print(f"{self.passed} passed, {self.failed} failed", flush=True)
+        sys.exit(1 if self.failed or not self.passed else 0)
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def node_config(tmp, port, interfaces, workers=(1,), buffers=4096, **extra):
+    """A node configuration document for a test daemon."""
+    doc = {
+        "name": "test",
+        "interfaces": interfaces,
+        "lcores": {"workers": list(workers)},
+        "capacity": {"filters": 1024, "queues": 64, "buffers": buffers},
+        "api": {"listen": f"127.0.0.1:{port}",
+                "admin_token_file": os.path.join(tmp, "admin.token")},
+        "state_dir": os.path.join(tmp, "state"),
+    }
+    doc.update(extra)
+    return doc
+
+
+def iface(name, device, ipv4, rate_bps=10_000_000_000, gw="02:00:00:00:00:fe"):
+    return {"name": name, "device": device, "ipv4": ipv4, "rate_bps": rate_bps,
+            "gateway_mac": gw}
+
+
+class Daemon:
+    """One slicepathd under test."""
+
+    def __init__(self, binary, tmp, config, vdevs, lcores="0,1", eal_extra=()):
+        self.tmp = tmp
+        self.port = int(config["api"]["listen"].rsplit(":", 1)[1])
+        self.config_path = os.path.join(tmp, "node.json")
+        with open(self.config_path, "w") as f:
+            json.dump(config, f)
+        token_file = config["api"]["admin_token_file"]
+        if not os.path.exists(token_file):
+            fd = os.open(token_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            os.write(fd, (ADMIN_TOKEN + "\n").encode())
+            os.close(fd)
+        self.prefix = f"sptest{os.getpid()}_{self.port}"
+        self.cmd = [binary, "-l", lcores, *EAL_BASE, "--file-prefix", self.prefix,
+                    *eal_extra]
+        for v in vdevs:
+            self.cmd += ["--vdev", v]
+        self.cmd += ["--", "--config", self.config_path]
+        self.log_path = os.path.join(tmp, "slicepathd.log")
+        self.log = open(self.log_path, "w")
+        self.proc = subprocess.Popen(self.cmd, stdout=self.log, stderr=subprocess.STDOUT)
+        self._wait_ready()
+
+    def _wait_ready(self, timeout=60):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"slicepathd exited {self.proc.returncode}:\n"
+                                   + self.read_log())
+            try:
+                status, _, _ = self.request("GET", "/v1/node")
+                if status == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.1)
+        self.proc.kill()
+        raise RuntimeError("slicepathd did not answer:\n" + self.read_log())
+
+    def read_log(self):
+        self.log.flush()
+        with open(self.log_path) as f:
+            return f.read()
+
+    def request(self, method, path, body=None, token=ADMIN_TOKEN,
+                content_type="application/json", raw=None, headers=None):
+        """Sends one request; returns (status, headers dict, parsed JSON or None)."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        hdrs = dict(headers or {})
+        if token is not None:
+            hdrs["Authorization"] = f"Bearer {token}"
+        data = raw
+        if body is not None:
+            data = json.dumps(body).encode()
+        if data is not None and content_type is not None:
+            hdrs["Content-Type"] = content_type
+        try:
+            conn.request(method, path, body=data, headers=hdrs)
+            resp = conn.getresponse()
+            text = resp.read()
+            rh = {k.lower(): v for k, v in resp.getheaders()}
+        finally:
+            conn.close()
+        parsed = None
+        if text:
+            try:
+                parsed = json.loads(text)
+            except ValueError:
+                parsed = text.decode(errors="replace")
+        return resp.status, rh, parsed
+
+    def stop(self, timeout=30):
+        """SIGTERM, then wait; returns the exit status."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+                self.log.close()
+                return "hung"
+        self.log.close()
+        return self.proc.returncode
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def read_pcap(path):
+    """The frames of a classic pcap file, as bytes."""
+    frames = []
+    with open(path, "rb") as f:
+        head = f.read(24)
+        magic = struct.unpack("<I", head[:4])[0]
+        endian = "<" if magic in (0xa1b2c3d4, 0xa1b23c4d) else ">"
+        while True:
+            rec = f.read(16)
+            if len(rec) < 16:
+                break
+            _, _, incl, _ = struct.unpack(endian + "IIII", rec)
+            frames.append(f.read(incl))
+    return frames
+
+
+def tshark(pcap, fields):
+    """Decodes 'pcap' with tshark (checksums verified); one dict per frame."""
+    cmd = ["tshark", "-r", pcap, "-o", "ip.check_checksum:TRUE",
+           "-o", "udp.check_checksum:TRUE", "-T", "fields", "-E", "separator=|",
+           "-E", "occurrence=f"]
+    for fld in fields:
+        cmd += ["-e", fld]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    rows = []
+    for line in out.splitlines():
+        rows.append(dict(zip(fields, line.split("|"))))
+    return rows
+
+
+def wait_for(predicate, timeout=20.0, interval=0.1):
+    """Polls predicate() until it is true or 'timeout' seconds pass."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return predicate()
+
+
+def tempdir():
+    return tempfile.TemporaryDirectory(prefix="slicepath-test-")
