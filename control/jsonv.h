@@ -102,6 +102,11 @@ int jv_parse_endpoint(const char *s, struct jv_endpoint *ep);
  * multicast, broadcast or reserved (class E). */
 int jv_check_unicast(uint32_t ip, const char *path, struct sp_error *err);
 
+/* Replaces, in place, every byte of 's' that is not part of a valid UTF-8
+ * sequence with '?', so that text cut at any byte (or taken from a
+ * request) can go into a JSON string. */
+void jv_utf8_sanitize(char *s);
+
 /* Formats an IPv4 address (network order) into buf (>= 16 bytes). */
 const char *jv_ipv4_str(uint32_t ip, char *buf, size_t size);
 

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <rte_common.h>
 
@@ -161,15 +162,28 @@ int
 node_config_load(const char *file, struct node_config *cfg, struct sp_error *err)
 {
 	json_error_t jerr;
+	struct stat st;
 	json_t *root;
 	int rc;
 
+	if (stat(file, &st) != 0) {
+		rc = -errno;
+		snprintf(err->path, sizeof(err->path), "$");
+		snprintf(err->msg, sizeof(err->msg), "cannot read: %s", strerror(-rc));
+		return rc;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err->path, sizeof(err->path), "$");
+		snprintf(err->msg, sizeof(err->msg), "%s",
+			 S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file");
+		return -EINVAL;
+	}
 	root = json_load_file(file, JSON_REJECT_DUPLICATES, &jerr);
 	if (root == NULL) {
 		if (jerr.line < 0 || json_error_code(&jerr) == json_error_cannot_open_file) {
 			snprintf(err->path, sizeof(err->path), "$");
 			snprintf(err->msg, sizeof(err->msg), "%s", jerr.text);
-			return -ENOENT;
+			return -EIO;
 		}
 		snprintf(err->path, sizeof(err->path), "line %d, column %d",
 			 jerr.line, jerr.column);

@@ -58,8 +58,9 @@ int node_config_parse(const json_t *root, struct node_config *cfg,
 
 /*
  * Reads and validates the file 'file'.  Returns 0, or -EINVAL with *err
- * set (a syntax error's path is "line L, column C"), or a negative errno if
- * the file cannot be read (err->msg says why).
+ * set (a syntax error's path is "line L, column C"; a path that is not a
+ * regular file is refused too), or a negative errno if the file cannot be
+ * read (err->msg says why).
  */
 int node_config_load(const char *file, struct node_config *cfg,
 		     struct sp_error *err);

@@ -138,12 +138,19 @@ rest_reply_error(struct rest_req *r, int status, const char *code,
 	json_t *err;
 	va_list ap;
 
+	char where[JV_PATH_MAX];
+
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	/* Messages quote (and may cut) what the client sent. */
+	jv_utf8_sanitize(msg);
 	err = json_pack("{s:s, s:s}", "code", code, "message", msg);
-	if (err != NULL && path != NULL && path[0] != '\0')
-		json_object_set_new(err, "path", json_string(path));
+	if (err != NULL && path != NULL && path[0] != '\0') {
+		snprintf(where, sizeof(where), "%s", path);
+		jv_utf8_sanitize(where);
+		json_object_set_new(err, "path", json_string(where));
+	}
 	rest_reply(r, status, json_pack("{s:o*}", "error", err));
 }
 

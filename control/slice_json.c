@@ -173,9 +173,11 @@ binding_config_parse(const struct node *node, const struct slice *s,
 	if (json_object_get(doc, "id") == NULL) {
 		for (d.id = 0; d.id < SP_MAX_BINDINGS_PER_SLICE && s->present[d.id]; d.id++)
 			;
-		if (d.id == SP_MAX_BINDINGS_PER_SLICE)
-			return jv_fail(err, "$", "slice %s has its maximum of %d bindings",
-				       s->name, SP_MAX_BINDINGS_PER_SLICE);
+		if (d.id == SP_MAX_BINDINGS_PER_SLICE) {
+			jv_fail(err, "$", "slice %s has its maximum of %d bindings",
+				s->name, SP_MAX_BINDINGS_PER_SLICE);
+			return -ENOSPC;
+		}
 	}
 	b->id = (uint16_t)d.id;
 	b->iface = (unsigned int)iface;

@@ -23,7 +23,8 @@ int slice_params_parse(const struct node *node, const json_t *doc,
 		       struct slice_params *p, struct sp_error *err);
 
 /* Parses a binding document; a binding without "id" gets the lowest id
- * slice 's' has free.  Returns 0 or -EINVAL with *err set. */
+ * slice 's' has free.  Returns 0, -EINVAL, or -ENOSPC if the slice has no
+ * free id, with *err set. */
 int binding_config_parse(const struct node *node, const struct slice *s,
 			 const json_t *doc, struct binding_config *b,
 			 struct sp_error *err);

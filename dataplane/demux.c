@@ -46,6 +46,7 @@ dp_demux_check(struct rte_mbuf *m)
 
 	switch (m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) {
 	case RTE_MBUF_F_RX_IP_CKSUM_GOOD:
+	case RTE_MBUF_F_RX_IP_CKSUM_NONE:       /* header verified, sum not */
 		break;
 	case RTE_MBUF_F_RX_IP_CKSUM_BAD:
 		return DP_NODE_DROP_MALFORMED;

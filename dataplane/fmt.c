@@ -61,12 +61,13 @@ dp_format_one(struct rte_mbuf *m, const struct dp_forward *f, uint16_t payload)
 	m->l3_len = sizeof(*ip);
 	m->l4_len = sizeof(*udp);
 	m->packet_type = 0;
+	/* Drop the rx flags but keep what says who owns the data buffer. */
+	m->ol_flags &= RTE_MBUF_F_EXTERNAL | RTE_MBUF_F_INDIRECT;
 	if (f->csum_offload) {
-		m->ol_flags = RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM |
-			      RTE_MBUF_F_TX_UDP_CKSUM;
+		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM |
+			       RTE_MBUF_F_TX_UDP_CKSUM;
 		udp->dgram_cksum = rte_ipv4_phdr_cksum(ip, m->ol_flags);
 	} else {
-		m->ol_flags = 0;
 		ip->hdr_checksum = rte_ipv4_cksum(ip);
 		udp->dgram_cksum = rte_ipv4_udptcp_cksum_mbuf(m, ip, sizeof(*eth) + sizeof(*ip));
 	}

@@ -102,8 +102,9 @@ void dp_slice_free(struct dp_slice *s);
  * NULL) and no demux hash; NULL and errno on failure. */
 struct dp_view *dp_view_clone(const struct dp_view *old);
 
-/* Builds v->demux from the bindings of v's slices.
- * Returns 0, or -ENOMEM, or -EEXIST if two bindings share a key. */
+/* Builds v->demux from the bindings of v's slices.  Returns 0, -ENOMEM or
+ * -ENOSPC if the hash cannot hold them, or -EEXIST if two bindings share a
+ * key. */
 int dp_view_build_demux(struct dp_view *v);
 
 /* Frees a view and its demux hash, not its slices; NULL is allowed. */

@@ -61,10 +61,19 @@ test)
   build build
   build build-asan -Db_sanitize=address,undefined -Db_lundef=false
   meson test -C build --print-errorlogs --num-processes 2
-  # DPDK's own allocations outlive rte_eal_cleanup(); they are not ours.
-  ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
+  ASAN_OPTIONS=abort_on_error=1 \
   UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
     meson test -C build-asan --print-errorlogs --num-processes 2 --timeout-multiplier 3
+  # One closing line over both builds (normal, ASan+UBSan), from meson's records.
+  python3 - build/meson-logs/testlog.json build-asan/meson-logs/testlog.json <<'PY'
+import json, sys
+n = {"OK": 0, "FAIL": 0, "SKIP": 0}
+for log in sys.argv[1:]:
+    for line in open(log):
+        r = json.loads(line)["result"]
+        n[r if r in n else "FAIL"] += 1
+print(f"tests: {n['OK']} passed, {n['FAIL']} failed, {n['SKIP']} skipped")
+PY
   ;;
 *)
   sed -n '5,14p' "$0" >&2
