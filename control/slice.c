@@ -68,56 +68,49 @@ node_free_capacity(const struct node *node, struct reservation *free_)
 	}
 }
 
+/* Refuses 'want' of something when only 'left' remains, saying by how much. */
+static int
+slice_admit_one(uint64_t want, uint64_t left, const char *path, const char *what,
+		struct sp_error *err)
+{
+	if (want <= left)
+		return 0;
+	return SLICE_FAIL(-ENOSPC, err, path,
+			  "%" PRIu64 " %s requested, %" PRIu64 " left on the node "
+			  "(%" PRIu64 " short)", want, what, left, want - left);
+}
+
 /* Refuses a reservation larger than what the node has left, naming the
- * first resource that does not fit and by how much. */
+ * first resource that does not fit. */
 static int
 slice_admit(const struct node *node, const struct reservation *r, struct sp_error *err)
 {
-	static const struct {
-		const char *name;
-		size_t offset;
-	} counts[] = {
-		{ "filters", offsetof(struct reservation, filters) },
-		{ "queues", offsetof(struct reservation, queues) },
-		{ "buffers", offsetof(struct reservation, buffers) },
-	};
 	struct reservation left;
-	char path[JV_PATH_MAX];
+	char path[JV_PATH_MAX], what[64];
+	int rc;
 
 	node_free_capacity(node, &left);
-	for (size_t i = 0; i < RTE_DIM(counts); i++) {
-		uint64_t want = *(const uint64_t *)((const char *)r + counts[i].offset);
-		uint64_t have = *(const uint64_t *)((const char *)&left + counts[i].offset);
-
-		if (want > have) {
-			jv_path_key(path, sizeof(path), "$.reservation", counts[i].name);
-			return SLICE_FAIL(-ENOSPC, err, path,
-					  "%" PRIu64 " %s requested, %" PRIu64
-					  " left on the node (%" PRIu64 " short)",
-					  want, counts[i].name, have, want - have);
-		}
-	}
-	for (unsigned int i = 0; i < node->cfg.nb_ifaces; i++) {
+	rc = slice_admit_one(r->filters, left.filters, "$.reservation.filters",
+			     "filters", err);
+	if (rc == 0)
+		rc = slice_admit_one(r->queues, left.queues, "$.reservation.queues",
+				     "queues", err);
+	if (rc == 0)
+		rc = slice_admit_one(r->buffers, left.buffers, "$.reservation.buffers",
+				     "buffers", err);
+	for (unsigned int i = 0; rc == 0 && i < node->cfg.nb_ifaces; i++) {
 		const char *ifname = node->cfg.ifaces[i].name;
 
-		if (r->bw[i].in_bps > left.bw[i].in_bps) {
-			snprintf(path, sizeof(path), "$.reservation.bandwidth.%s.in_bps", ifname);
-			return SLICE_FAIL(-ENOSPC, err, path,
-					  "%" PRIu64 " bit/s requested, %" PRIu64
-					  " left on %s (%" PRIu64 " short)", r->bw[i].in_bps,
-					  left.bw[i].in_bps, ifname,
-					  r->bw[i].in_bps - left.bw[i].in_bps);
-		}
-		if (r->bw[i].out_bps > left.bw[i].out_bps) {
-			snprintf(path, sizeof(path), "$.reservation.bandwidth.%s.out_bps", ifname);
-			return SLICE_FAIL(-ENOSPC, err, path,
-					  "%" PRIu64 " bit/s requested, %" PRIu64
-					  " left on %s (%" PRIu64 " short)", r->bw[i].out_bps,
-					  left.bw[i].out_bps, ifname,
-					  r->bw[i].out_bps - left.bw[i].out_bps);
-		}
+		snprintf(what, sizeof(what), "bit/s in on %s", ifname);
+		snprintf(path, sizeof(path), "$.reservation.bandwidth.%s.in_bps", ifname);
+		rc = slice_admit_one(r->bw[i].in_bps, left.bw[i].in_bps, path, what, err);
+		if (rc != 0)
+			break;
+		snprintf(what, sizeof(what), "bit/s out on %s", ifname);
+		snprintf(path, sizeof(path), "$.reservation.bandwidth.%s.out_bps", ifname);
+		rc = slice_admit_one(r->bw[i].out_bps, left.bw[i].out_bps, path, what, err);
 	}
-	return 0;
+	return rc;
 }
 
 /* Resolves a configured action of slice draft 'd' into what the workers need. */
