@@ -54,6 +54,10 @@
 #define PG_TRUNC_EXTRA 40	/* bytes claimed beyond the frame */
 #define PG_BADUDPLEN_EXTRA 16	/* bytes claimed beyond the IPv4 payload */
 #define PG_BADCSUM_XOR 0x5aa5	/* never maps a checksum onto an equivalent */
+#define PG_INNER_BADLEN_EXTRA 16	/* inner bytes claimed beyond the payload */
+#define PG_INNER_SHORT_LEN 12	/* UDP payload of kind=inner_short */
+#define PG_INNER_BADVER 6	/* version of kind=inner_badver */
+#define PG_INNER_BADIHL 4	/* IHL of kind=inner_ihl */
 #define PG_BUF_LEN (PG_MAX_FRAME_LEN + PG_TRUNC_EXTRA)
 
 #define PG_MAX_FLOWS 256	/* the marker stores the flow index in a byte */
@@ -62,8 +66,11 @@
 #define PG_TS_EPOCH 1700000000
 #define PG_VAL_MAX 64		/* longest value accepted in a --flow item */
 #define PG_ERR_LEN 256
-#define PG_HELP_KEY_INDENT "                  "
+#define PG_HELP_KEY_WIDTH 19	/* column of KEY=ARG in --help */
+#define PG_HELP_KEY_INDENT "                     "
+#define PG_HELP_KIND_WIDTH 13	/* column of the kind name in --help */
 #define PG_HELP_KIND_INDENT "      "
+#define PG_HELP_WRAP 78		/* --help lines of keys wrap before this */
 
 #define PG_DEF_SRC_IP 0x0a000001u	/* 10.0.0.1 */
 #define PG_DEF_DST_IP 0xc0000201u	/* 192.0.2.1 */
@@ -71,6 +78,10 @@
 #define PG_DEF_DPORT 5000
 #define PG_DEF_SIZE 64
 #define PG_DEF_TTL 64
+#define PG_DEF_INNER_SRC_IP 0x0a010001u	/* 10.1.0.1 */
+#define PG_DEF_INNER_DST_IP 0x0a020001u	/* 10.2.0.1 */
+#define PG_DEF_INNER_SPORT 1000
+#define PG_DEF_INNER_DPORT 2000
 
 /* Packet kinds; the value is also the kind byte of the payload marker. */
 enum pg_kind {
@@ -85,7 +96,13 @@ enum pg_kind {
 	PG_KIND_FRAGMENT,
 	PG_KIND_BADUDPLEN,
 	PG_KIND_IPOPTS,
-	PG_KIND_MAX = PG_KIND_IPOPTS,
+	PG_KIND_OVERLAY,	/* first of the overlay kinds, see pg_is_overlay() */
+	PG_KIND_INNER_BADCSUM,
+	PG_KIND_INNER_BADVER,
+	PG_KIND_INNER_BADLEN,
+	PG_KIND_INNER_SHORT,
+	PG_KIND_INNER_IHL,
+	PG_KIND_MAX = PG_KIND_INNER_IHL,
 };
 
 /* Keys of a --flow specification. */
@@ -99,16 +116,32 @@ enum pg_key {
 	PG_KEY_SIZE,
 	PG_KEY_TTL,
 	PG_KEY_TOS,
+	PG_KEY_INNER_SRC,	/* first of the inner keys, see PG_KEYS_INNER */
+	PG_KEY_INNER_DST,
+	PG_KEY_INNER_PROTO,
+	PG_KEY_INNER_SPORT,
+	PG_KEY_INNER_DPORT,
+	PG_KEY_INNER_TTL,
+	PG_KEY_INNER_TOS,
 	PG_KEY_MAX,
 };
 
 #define PG_KB(k) (1u << (k))
-#define PG_KEYS_ALL (PG_KB(PG_KEY_MAX) - 1)
+#define PG_KEYS_ALL (PG_KB(PG_KEY_INNER_SRC) - 1)	/* all but inner_* */
+#define PG_KEYS_INNER (PG_KB(PG_KEY_MAX) - PG_KB(PG_KEY_INNER_SRC))
+#define PG_KEYS_INNER_PORTS (PG_KB(PG_KEY_INNER_SPORT) | \
+			     PG_KB(PG_KEY_INNER_DPORT))
 #define PG_KEYS_PORTS (PG_KB(PG_KEY_SPORT) | PG_KB(PG_KEY_DPORT))
 #define PG_KEYS_ADDRS (PG_KB(PG_KEY_SRC) | PG_KB(PG_KEY_DST))
 #define PG_KEYS_IPHDR (PG_KB(PG_KEY_TTL) | PG_KB(PG_KEY_TOS))
 
 #define PG_UDP4_MIN (PG_ETH_HDR_LEN + PG_IPV4_HDR_LEN + PG_UDP_HDR_LEN)
+/* Overlay minimum without the inner L4 header, and with an inner UDP one. */
+#define PG_OVERLAY_BASE (PG_UDP4_MIN + PG_IPV4_HDR_LEN)
+#define PG_OVERLAY_MIN (PG_OVERLAY_BASE + PG_UDP_HDR_LEN)
+#define PG_OVERLAY_HELP_TAIL \
+	"\nMIN is for inner udp or icmp; inner tcp needs 82, any other\n" \
+	"inner_proto 62. Otherwise exactly like overlay."
 
 struct pg_key_info {
 	const char *name;
@@ -136,12 +169,31 @@ static const struct pg_key_info pg_keys[PG_KEY_MAX] = {
 	[PG_KEY_COUNT] = { "count", "=N",
 		"packets in this flow, 1..100000000 (default 1)" },
 	[PG_KEY_SIZE] = { "size", "=BYTES",
-		"Ethernet frame length without FCS (default 64),\n"
-		"from the kind's MIN (see below) up to 9000" },
+		"Ethernet frame length without FCS, from the kind's\n"
+		"MIN (see below) up to 9000; default 64, or MIN + 12\n"
+		"(room for the whole marker) for the overlay kinds" },
 	[PG_KEY_TTL] = { "ttl", "=N",
 		"IPv4 TTL / IPv6 hop limit, 0..255 (default 64)" },
 	[PG_KEY_TOS] = { "tos", "=N",
 		"IPv4 TOS / IPv6 traffic class, 0..255 (default 0)" },
+	[PG_KEY_INNER_SRC] = { "inner_src", "=ADDR",
+		"overlay kinds only: inner IPv4 source, same syntax\n"
+		"as src (default 10.1.0.1)" },
+	[PG_KEY_INNER_DST] = { "inner_dst", "=ADDR",
+		"inner IPv4 destination (default 10.2.0.1)" },
+	[PG_KEY_INNER_PROTO] = { "inner_proto", "=PROTO",
+		"inner protocol: udp (default), tcp, icmp, or a\n"
+		"number 0..255; 1, 6 and 17 mean icmp, tcp and udp,\n"
+		"any other number gets no L4 header" },
+	[PG_KEY_INNER_SPORT] = { "inner_sport", "=PORT",
+		"inner UDP/TCP source port, P or LO-HI (default\n"
+		"1000); only with inner_proto udp or tcp" },
+	[PG_KEY_INNER_DPORT] = { "inner_dport", "=PORT",
+		"inner UDP/TCP destination port (default 2000)" },
+	[PG_KEY_INNER_TTL] = { "inner_ttl", "=N",
+		"inner IPv4 TTL, 0..255 (default 64)" },
+	[PG_KEY_INNER_TOS] = { "inner_tos", "=N",
+		"inner IPv4 TOS, 0..255 (default 0)" },
 };
 
 static const struct pg_kind_info pg_kinds[PG_KIND_MAX + 1] = {
@@ -212,6 +264,52 @@ static const struct pg_kind_info pg_kinds[PG_KIND_MAX + 1] = {
 		"Valid IPv4/UDP with IHL 6: a 4-byte options field\n"
 		"NOP NOP NOP EOL (01 01 01 00), header checksum correct.",
 	},
+	[PG_KIND_OVERLAY] = {
+		"overlay", PG_OVERLAY_MIN, PG_KEYS_ALL | PG_KEYS_INNER,
+		"IPv4/UDP exactly like udp whose UDP payload is a valid\n"
+		"inner IPv4 packet filling it exactly (see \"Overlay\n"
+		"kinds\" below). MIN is for inner udp or icmp; inner tcp\n"
+		"needs 82, any other inner_proto 62.",
+	},
+	[PG_KIND_INNER_BADCSUM] = {
+		"inner_badcsum", PG_OVERLAY_MIN, PG_KEYS_ALL | PG_KEYS_INNER,
+		"overlay whose inner IPv4 header checksum is wrong (the\n"
+		"correct value XOR 0x5aa5)." PG_OVERLAY_HELP_TAIL,
+	},
+	[PG_KIND_INNER_BADVER] = {
+		"inner_badver", PG_OVERLAY_MIN, PG_KEYS_ALL | PG_KEYS_INNER,
+		"overlay whose inner IPv4 header has version 6 (first\n"
+		"byte 0x65); its checksum is correct for the bytes sent."
+		PG_OVERLAY_HELP_TAIL,
+	},
+	[PG_KIND_INNER_BADLEN] = {
+		"inner_badlen", PG_OVERLAY_MIN, PG_KEYS_ALL | PG_KEYS_INNER,
+		"overlay whose inner IPv4 total length is 16 more than\n"
+		"the UDP payload; the inner header checksum is correct\n"
+		"for that length. The inner L4 header and payload are\n"
+		"overlay's (UDP length = the inner bytes present - 20)."
+		PG_OVERLAY_HELP_TAIL,
+	},
+	[PG_KIND_INNER_SHORT] = {
+		"inner_short", 0,
+		(PG_KEYS_ALL & ~PG_KB(PG_KEY_SIZE)) |
+		(PG_KEYS_INNER & ~PG_KEYS_INNER_PORTS),
+		"IPv4/UDP like overlay whose UDP payload is only 12\n"
+		"bytes, shorter than an IPv4 header: the first 12 bytes of\n"
+		"the inner IPv4 header overlay sends with a 12-byte inner\n"
+		"payload (total length 20 + inner L4 header + 12, e.g. 40\n"
+		"for udp; checksum correct for the whole 20-byte header).\n"
+		"Outer IPv4 total length 40, UDP length 20: 54 bytes of\n"
+		"packet padded with zeros to 60. No marker; inner ID = k\n"
+		"as usual. size= is not accepted.",
+	},
+	[PG_KIND_INNER_IHL] = {
+		"inner_ihl", PG_OVERLAY_MIN, PG_KEYS_ALL | PG_KEYS_INNER,
+		"overlay whose inner IPv4 header says IHL 4 (first byte\n"
+		"0x44) although 20 header bytes follow as usual; the\n"
+		"checksum is correct over those 20 bytes."
+		PG_OVERLAY_HELP_TAIL,
+	},
 };
 
 static const uint8_t pg_def_src_mac[PG_ETH_ADDR_LEN] = { 2, 0, 0, 0, 0, 0x99 };
@@ -222,6 +320,8 @@ static const uint8_t pg_bcast_mac[PG_ETH_ADDR_LEN] = {
 static const uint8_t pg_ipv6_src[16] = { 0xfd, [15] = 1 };
 static const uint8_t pg_ipv6_dst[16] = { 0xfd, [15] = 2 };
 static const uint8_t pg_ipv4_opts[PG_IPV4_OPT_LEN] = { 1, 1, 1, 0 };
+/* pg_ramp[t] = t & 0xff: the payload pattern is copied from it. */
+static uint8_t pg_ramp[2 * 256];
 
 /* An IPv4 prefix walked address by address. */
 struct pg_addr_range {
@@ -246,6 +346,13 @@ struct pg_flow {
 	uint32_t size;
 	uint8_t ttl;
 	uint8_t tos;
+	struct pg_addr_range inner_src;		/* inner_*: overlay kinds */
+	struct pg_addr_range inner_dst;
+	struct pg_port_range inner_sport;
+	struct pg_port_range inner_dport;
+	uint8_t inner_proto;
+	uint8_t inner_ttl;
+	uint8_t inner_tos;
 	uint32_t keys_set;	/* PG_KB() of the keys given */
 };
 
@@ -261,6 +368,16 @@ struct pg_opts {
 	uint32_t total;
 };
 
+/* The addresses, ports and IPv4 header fields of one (outer or inner) IP. */
+struct pg_ends {
+	uint32_t sip;
+	uint32_t dip;
+	uint16_t sport;
+	uint16_t dport;
+	uint8_t ttl;
+	uint8_t tos;
+};
+
 /* Everything needed to build packet i of a flow, packet k of the file. */
 struct pg_pkt {
 	const struct pg_opts *o;
@@ -268,10 +385,8 @@ struct pg_pkt {
 	uint32_t flow_idx;
 	uint32_t seq;		/* i */
 	uint32_t gidx;		/* k */
-	uint32_t sip;
-	uint32_t dip;
-	uint16_t sport;
-	uint16_t dport;
+	struct pg_ends out;
+	struct pg_ends in;	/* overlay kinds only */
 };
 
 /* Formats an error reason into err. */
@@ -310,17 +425,24 @@ pg_print_indented(const char *s, const char *indent)
 	putchar('\n');
 }
 
-/* Prints the list of keys in mask, space separated. */
+/* Prints "keys:" and the keys in mask, space separated and wrapped. */
 static void
 pg_print_keys(uint32_t mask)
 {
-	const char *sep = "";
+	size_t col = strlen(PG_HELP_KIND_INDENT "keys:");
 
+	fputs(PG_HELP_KIND_INDENT "keys:", stdout);
 	for (unsigned int k = 0; k < PG_KEY_MAX; k++) {
-		if (mask & PG_KB(k)) {
-			printf("%s%s", sep, pg_keys[k].name);
-			sep = " ";
+		size_t len = strlen(pg_keys[k].name);
+
+		if (!(mask & PG_KB(k)))
+			continue;
+		if (col + 1 + len >= PG_HELP_WRAP) {
+			fputs("\n" PG_HELP_KIND_INDENT "     ", stdout);
+			col = strlen(PG_HELP_KIND_INDENT "     ");
 		}
+		printf(" %s", pg_keys[k].name);
+		col += 1 + len;
 	}
 	putchar('\n');
 }
@@ -352,7 +474,8 @@ pg_usage(void)
 "flow's kind is an error. Keys:\n", stdout);
 	for (unsigned int k = 0; k < PG_KEY_MAX; k++) {
 		printf("  %s%-*s", pg_keys[k].name,
-		       (int)(16 - strlen(pg_keys[k].name)), pg_keys[k].arg);
+		       (int)(PG_HELP_KEY_WIDTH - strlen(pg_keys[k].name)),
+		       pg_keys[k].arg);
 		pg_print_indented(pg_keys[k].help, PG_HELP_KEY_INDENT);
 	}
 	fputs(
@@ -363,7 +486,8 @@ pg_usage(void)
 "               broadcast addresses included, then it wraps. A.B.C.D must\n"
 "               be the first address of the block (no host bits set).\n"
 "  LO-HI        packet i uses port LO + (i mod (HI-LO+1)); LO <= HI.\n"
-"  src, dst, sport and dport are all walked with the same i.\n"
+"  src, dst, sport, dport and their inner_ forms are all walked with the\n"
+"  same i.\n"
 "\n"
 "Frame size and padding:\n"
 "  size= counts the real packet bytes: Ethernet header, IP header, L4\n"
@@ -373,7 +497,8 @@ pg_usage(void)
 "  NIC would; no length field counts the padding. So size=42 for udp gives\n"
 "  a 60-byte frame with IPv4 total length 28, UDP length 8, no payload and\n"
 "  18 zero bytes of padding. kind=runt (always 24 bytes) and kind=truncated\n"
-"  (see below) are not padded.\n"
+"  (see below) are not padded. The overlay kinds are never padded (their\n"
+"  MIN is above 60) except inner_short, always 54 bytes padded to 60.\n"
 "\n"
 "Kinds (CODE is the kind byte of the payload marker, MIN the smallest\n"
 "size= accepted; - means size= is not accepted):\n", stdout);
@@ -381,13 +506,13 @@ pg_usage(void)
 		const struct pg_kind_info *ki = &pg_kinds[k];
 
 		if (ki->min_size != 0)
-			printf("  %-10s code %2u, MIN %" PRIu32 "\n", ki->name, k,
-			       ki->min_size);
+			printf("  %-*s code %2u, MIN %" PRIu32 "\n",
+			       PG_HELP_KIND_WIDTH, ki->name, k, ki->min_size);
 		else
-			printf("  %-10s code %2u, MIN -\n", ki->name, k);
+			printf("  %-*s code %2u, MIN -\n", PG_HELP_KIND_WIDTH,
+			       ki->name, k);
 		fputs(PG_HELP_KIND_INDENT, stdout);
 		pg_print_indented(ki->help, PG_HELP_KIND_INDENT);
-		fputs(PG_HELP_KIND_INDENT "keys: ", stdout);
 		pg_print_keys(pg_kinds[k].keys);
 	}
 	fputs(
@@ -400,7 +525,37 @@ pg_usage(void)
 "  checksums are correct unless the kind says otherwise; a UDP checksum\n"
 "  that computes to 0 is sent as 0xffff.\n"
 "\n"
-"Payload of every kind except arp and runt (12-byte marker, then pattern):\n"
+"Overlay kinds (overlay and inner_*): IPv4 carried in UDP.\n"
+"  The outer Ethernet, IPv4 and UDP headers are exactly those of kind=udp\n"
+"  (keys src dst sport dport ttl tos, outer checksums correct) and size=\n"
+"  is still the whole frame. The UDP payload is an inner IPv4 packet of\n"
+"  exactly UDP length - 8 bytes (= size - 42):\n"
+"    inner IPv4  version 4, IHL 5, TOS inner_tos, total length = UDP\n"
+"                length - 8, ID = k & 0xffff, DF/MF clear, offset 0,\n"
+"                TTL inner_ttl, protocol inner_proto, checksum correct,\n"
+"                inner_src -> inner_dst, no options\n"
+"    inner L4    udp: 8-byte header, inner_sport -> inner_dport, length\n"
+"                = inner total length - 20; tcp: as kind=tcp with the\n"
+"                inner ports; icmp: as kind=icmp (echo request, id flow\n"
+"                index, sequence i & 0xffff); checksums correct over the\n"
+"                inner pseudo-header. Other protocols: no L4 header.\n"
+"    payload     the marker and pattern below, kind CODE of the flow's\n"
+"                kind; cut short (marker too) at small sizes.\n"
+"  The inner_* kinds break exactly one thing in this, as listed above.\n"
+"  Example: four overlay packets of 128 bytes with inner TCP:\n"
+"    F=kind=overlay,count=4,size=128,inner_proto=tcp\n"
+"    pcapgen -o ov.pcap --flow $F,inner_src=10.1.0.0/31,inner_dport=80-81\n"
+"  Packet 0 is, with its header lengths in brackets: Ethernet (14);\n"
+"  IPv4 10.0.0.1 -> 192.0.2.1, total length 114, ID 0 (20); UDP 1024 ->\n"
+"  5000, length 94 (8); inner IPv4 10.1.0.0 -> 10.2.0.1, total length\n"
+"  86, ID 0, TTL 64, protocol 6 (20); inner TCP 1000 -> 80 (20); payload\n"
+"  53 50 00 0c 00 00 00 00 00 00 00 00 0c 0d ... 2d (46). Packet 1 comes\n"
+"  from 10.1.0.1 to port 81, packet 2 from 10.1.0.0 to port 80 again.\n"
+"  To see the inner packets with tshark, decode the outer port as IP:\n"
+"    tshark -r ov.pcap -d udp.port==5000,ip\n"
+"\n"
+"Payload of every kind except arp, runt and inner_short (12-byte marker,\n"
+"then pattern; for the overlay kinds this is the inner L4 payload):\n"
 "  bytes 0-1    \"SP\" (0x53 0x50)\n"
 "  byte  2      flow index: 0 for the first --flow, 1 for the second, ...\n"
 "  byte  3      kind CODE\n"
@@ -594,6 +749,70 @@ pg_parse_num_key(const char *key, const char *val, uint32_t min, uint32_t max,
 	return -1;
 }
 
+/* Parses an inner_proto value into *out; returns 0 or fills err. */
+static int
+pg_parse_proto(const char *key, const char *val, uint8_t *out,
+	       char *err, size_t errlen)
+{
+	static const struct {
+		const char *name;
+		uint8_t proto;
+	} names[] = {
+		{ "udp", PG_PROTO_UDP },
+		{ "tcp", PG_PROTO_TCP },
+		{ "icmp", PG_PROTO_ICMP },
+	};
+	uint32_t v;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcmp(val, names[i].name) == 0) {
+			*out = names[i].proto;
+			return 0;
+		}
+	}
+	if (pg_parse_u32(val, 0, UINT8_MAX, &v) != 0) {
+		pg_err(err, errlen, "%s=%s: expected udp, tcp, icmp or a number "
+		       "in 0..255", key, val);
+		return -1;
+	}
+	*out = (uint8_t)v;
+	return 0;
+}
+
+/* Returns the inner L4 header length of an overlay flow. */
+static uint32_t
+pg_inner_l4_hdr_len(uint8_t proto)
+{
+	switch (proto) {
+	case PG_PROTO_UDP:
+		return PG_UDP_HDR_LEN;
+	case PG_PROTO_TCP:
+		return PG_TCP_HDR_LEN;
+	case PG_PROTO_ICMP:
+		return PG_ICMP_HDR_LEN;
+	default:
+		return 0;
+	}
+}
+
+/* Tells whether a kind carries an inner IPv4 packet in its UDP payload. */
+static bool
+pg_is_overlay(enum pg_kind kind)
+{
+	return kind >= PG_KIND_OVERLAY;
+}
+
+/* Returns the smallest size= of a flow, or 0 if size= is not accepted. */
+static uint32_t
+pg_min_size(const struct pg_flow *f)
+{
+	if (pg_kinds[f->kind].min_size == 0)
+		return 0;
+	if (pg_is_overlay(f->kind))
+		return PG_OVERLAY_BASE + pg_inner_l4_hdr_len(f->inner_proto);
+	return pg_kinds[f->kind].min_size;
+}
+
 /* Stores the value of one KEY=VALUE item into f; returns 0 or fills err. */
 static int
 pg_flow_set(struct pg_flow *f, enum pg_key key, const char *val,
@@ -641,6 +860,26 @@ pg_flow_set(struct pg_flow *f, enum pg_key key, const char *val,
 			return -1;
 		f->tos = (uint8_t)v;
 		return 0;
+	case PG_KEY_INNER_SRC:
+		return pg_parse_addr(name, val, &f->inner_src, err, errlen);
+	case PG_KEY_INNER_DST:
+		return pg_parse_addr(name, val, &f->inner_dst, err, errlen);
+	case PG_KEY_INNER_PROTO:
+		return pg_parse_proto(name, val, &f->inner_proto, err, errlen);
+	case PG_KEY_INNER_SPORT:
+		return pg_parse_ports(name, val, &f->inner_sport, err, errlen);
+	case PG_KEY_INNER_DPORT:
+		return pg_parse_ports(name, val, &f->inner_dport, err, errlen);
+	case PG_KEY_INNER_TTL:
+		if (pg_parse_num_key(name, val, 0, UINT8_MAX, &v, err, errlen) != 0)
+			return -1;
+		f->inner_ttl = (uint8_t)v;
+		return 0;
+	case PG_KEY_INNER_TOS:
+		if (pg_parse_num_key(name, val, 0, UINT8_MAX, &v, err, errlen) != 0)
+			return -1;
+		f->inner_tos = (uint8_t)v;
+		return 0;
 	case PG_KEY_MAX:
 		break;
 	}
@@ -653,19 +892,43 @@ pg_flow_check(const struct pg_flow *f, char *err, size_t errlen)
 {
 	const struct pg_kind_info *ki = &pg_kinds[f->kind];
 	uint32_t extra = f->keys_set & ~ki->keys;
+	uint32_t min_size = pg_min_size(f);
+	bool overlay = pg_is_overlay(f->kind);
 
 	for (unsigned int k = 0; k < PG_KEY_MAX; k++) {
-		if (extra & PG_KB(k)) {
-			pg_err(err, errlen, "key '%s' does not apply to kind=%s%s",
-			       pg_keys[k].name, ki->name,
-			       f->kind == PG_KIND_RUNT && k == PG_KEY_SIZE ?
-			       " (a runt is always 24 bytes)" : "");
-			return -1;
-		}
+		const char *why = "";
+
+		if (!(extra & PG_KB(k)))
+			continue;
+		if (f->kind == PG_KIND_RUNT && k == PG_KEY_SIZE)
+			why = " (a runt is always 24 bytes)";
+		else if (f->kind == PG_KIND_INNER_SHORT && k == PG_KEY_SIZE)
+			why = " (its UDP payload is always 12 bytes)";
+		else if (f->kind == PG_KIND_INNER_SHORT)
+			why = " (no inner L4 header is sent)";
+		else if (PG_KB(k) & PG_KEYS_INNER)
+			why = " (inner_* keys are for the overlay kinds)";
+		pg_err(err, errlen, "key '%s' does not apply to kind=%s%s",
+		       pg_keys[k].name, ki->name, why);
+		return -1;
 	}
-	if (ki->min_size != 0 && f->size < ki->min_size) {
-		pg_err(err, errlen, "size=%" PRIu32 " is too small for kind=%s "
-		       "(minimum %" PRIu32 ")", f->size, ki->name, ki->min_size);
+	if (overlay && (f->keys_set & PG_KEYS_INNER_PORTS) &&
+	    f->inner_proto != PG_PROTO_UDP && f->inner_proto != PG_PROTO_TCP) {
+		pg_err(err, errlen, "key '%s' needs inner_proto udp or tcp, not "
+		       "%u", pg_keys[f->keys_set & PG_KB(PG_KEY_INNER_SPORT) ?
+				     PG_KEY_INNER_SPORT : PG_KEY_INNER_DPORT].name,
+		       f->inner_proto);
+		return -1;
+	}
+	if (min_size != 0 && f->size < min_size) {
+		if (overlay)
+			pg_err(err, errlen, "size=%" PRIu32 " is too small for "
+			       "kind=%s with inner_proto %u (minimum %" PRIu32 ")",
+			       f->size, ki->name, f->inner_proto, min_size);
+		else
+			pg_err(err, errlen, "size=%" PRIu32 " is too small for "
+			       "kind=%s (minimum %" PRIu32 ")", f->size, ki->name,
+			       min_size);
 		return -1;
 	}
 	return 0;
@@ -685,6 +948,13 @@ pg_flow_defaults(struct pg_flow *f)
 		.size = PG_DEF_SIZE,
 		.ttl = PG_DEF_TTL,
 		.tos = 0,
+		.inner_src = { .base = PG_DEF_INNER_SRC_IP, .plen = 32 },
+		.inner_dst = { .base = PG_DEF_INNER_DST_IP, .plen = 32 },
+		.inner_sport = { PG_DEF_INNER_SPORT, PG_DEF_INNER_SPORT },
+		.inner_dport = { PG_DEF_INNER_DPORT, PG_DEF_INNER_DPORT },
+		.inner_proto = PG_PROTO_UDP,
+		.inner_ttl = PG_DEF_TTL,
+		.inner_tos = 0,
 	};
 }
 
@@ -736,6 +1006,9 @@ pg_parse_flow(const char *spec, struct pg_flow *f, char *err, size_t errlen)
 			return -1;
 		}
 	}
+	if (pg_is_overlay(f->kind) && !(f->keys_set & PG_KB(PG_KEY_SIZE)) &&
+	    pg_min_size(f) != 0)
+		f->size = pg_min_size(f) + PG_MARKER_LEN;
 	return pg_flow_check(f, err, errlen);
 }
 
@@ -852,13 +1125,20 @@ pg_put32(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)v;
 }
 
-/* Adds len bytes at p to a ones' complement sum of 16-bit words. */
+/*
+ * Adds len bytes at p to a ones' complement sum of 16-bit words. It adds
+ * big-endian 32-bit words where it can: as 2^16 = 1 (mod 0xffff) that
+ * folds to the same checksum, and it is much faster for jumbo frames.
+ */
 static uint64_t
 pg_csum_add(uint64_t sum, const uint8_t *p, size_t len)
 {
 	size_t i;
 
-	for (i = 0; i + 1 < len; i += 2)
+	for (i = 0; i + 3 < len; i += 4)
+		sum += (uint32_t)p[i] << 24 | (uint32_t)p[i + 1] << 16 |
+		       (uint32_t)p[i + 2] << 8 | p[i + 3];
+	for (; i + 1 < len; i += 2)
 		sum += (uint32_t)p[i] << 8 | p[i + 1];
 	if (i < len)
 		sum += (uint32_t)p[i] << 8;
@@ -902,8 +1182,12 @@ pg_fill_payload(uint8_t *p, uint32_t len, const struct pg_pkt *pk)
 
 	pg_put32(marker + 4, pk->seq);
 	pg_put32(marker + 8, pk->gidx);
-	for (uint32_t j = 0; j < len; j++)
-		p[j] = j < PG_MARKER_LEN ? marker[j] : (uint8_t)(pk->gidx + j);
+	memcpy(p, marker, len < PG_MARKER_LEN ? len : PG_MARKER_LEN);
+	for (uint32_t j = PG_MARKER_LEN; j < len; j += 256) {
+		uint32_t n = len - j < 256 ? len - j : 256;
+
+		memcpy(p + j, pg_ramp + ((pk->gidx + j) & 0xff), n);
+	}
 }
 
 /* Writes an Ethernet header; returns where the L3 header goes. */
@@ -918,39 +1202,86 @@ pg_put_eth(uint8_t *p, const uint8_t *dst, const uint8_t *src, uint16_t type)
 
 /* Writes an IPv4 header (with options if hlen > 20); returns the L4 start. */
 static uint8_t *
-pg_put_ipv4(uint8_t *p, const struct pg_pkt *pk, uint32_t hlen,
-	    uint32_t total_len, uint16_t frag, uint8_t proto)
+pg_put_ipv4(uint8_t *p, const struct pg_pkt *pk, const struct pg_ends *e,
+	    uint32_t hlen, uint32_t total_len, uint16_t frag, uint8_t proto)
 {
 	p[0] = (uint8_t)(0x40 | hlen / 4);
-	p[1] = pk->f->tos;
+	p[1] = e->tos;
 	pg_put16(p + 2, (uint16_t)total_len);
 	pg_put16(p + 4, (uint16_t)pk->gidx);
 	pg_put16(p + 6, frag);
-	p[8] = pk->f->ttl;
+	p[8] = e->ttl;
 	p[9] = proto;
 	pg_put16(p + 10, 0);
-	pg_put32(p + 12, pk->sip);
-	pg_put32(p + 16, pk->dip);
+	pg_put32(p + 12, e->sip);
+	pg_put32(p + 16, e->dip);
 	if (hlen > PG_IPV4_HDR_LEN)
 		memcpy(p + PG_IPV4_HDR_LEN, pg_ipv4_opts, hlen - PG_IPV4_HDR_LEN);
 	pg_put16(p + 10, pg_csum_fold(pg_csum_add(0, p, hlen)));
 	return p + hlen;
 }
 
-/* Writes a UDP header and payload of len bytes; checksum seeded by pseudo. */
+/* Writes a UDP header of e's ports; its checksum is left 0. */
 static void
-pg_put_udp(uint8_t *p, const struct pg_pkt *pk, uint32_t len,
-	   uint16_t len_field, uint64_t pseudo)
+pg_put_udp_hdr(uint8_t *p, const struct pg_ends *e, uint16_t len_field)
 {
-	uint16_t csum;
-
-	pg_put16(p, pk->sport);
-	pg_put16(p + 2, pk->dport);
+	pg_put16(p, e->sport);
+	pg_put16(p + 2, e->dport);
 	pg_put16(p + 4, len_field);
 	pg_put16(p + 6, 0);
-	pg_fill_payload(p + PG_UDP_HDR_LEN, len - PG_UDP_HDR_LEN, pk);
-	csum = pg_csum_fold(pg_csum_add(pseudo, p, len));
+}
+
+/* Sets the checksum of the len-byte UDP datagram at p; seeded by pseudo. */
+static void
+pg_set_udp_csum(uint8_t *p, uint32_t len, uint64_t pseudo)
+{
+	uint16_t csum = pg_csum_fold(pg_csum_add(pseudo, p, len));
+
 	pg_put16(p + 6, csum == 0 ? 0xffff : csum);
+}
+
+/* Writes a UDP header and payload of len bytes; checksum seeded by pseudo. */
+static void
+pg_put_udp(uint8_t *p, const struct pg_pkt *pk, const struct pg_ends *e,
+	   uint32_t len, uint16_t len_field, uint64_t pseudo)
+{
+	pg_put_udp_hdr(p, e, len_field);
+	pg_fill_payload(p + PG_UDP_HDR_LEN, len - PG_UDP_HDR_LEN, pk);
+	pg_set_udp_csum(p, len, pseudo);
+}
+
+/* Writes a TCP segment of tcp_len bytes (20-byte header and payload). */
+static void
+pg_put_tcp(uint8_t *tcp, const struct pg_pkt *pk, const struct pg_ends *e,
+	   uint32_t tcp_len)
+{
+	uint32_t pay_len = tcp_len - PG_TCP_HDR_LEN;
+
+	pg_put16(tcp, e->sport);
+	pg_put16(tcp + 2, e->dport);
+	pg_put32(tcp + 4, 1 + pk->seq * pay_len);
+	pg_put32(tcp + 8, 1);
+	tcp[12] = (PG_TCP_HDR_LEN / 4) << 4;
+	tcp[13] = PG_TCP_PSH_ACK;
+	pg_put16(tcp + 14, UINT16_MAX);
+	pg_put16(tcp + 16, 0);
+	pg_put16(tcp + 18, 0);
+	pg_fill_payload(tcp + PG_TCP_HDR_LEN, pay_len, pk);
+	pg_put16(tcp + 16, pg_csum_fold(pg_csum_add(
+		pg_pseudo4(e->sip, e->dip, PG_PROTO_TCP, tcp_len), tcp, tcp_len)));
+}
+
+/* Writes an ICMP echo request of icmp_len bytes (header and payload). */
+static void
+pg_put_icmp(uint8_t *icmp, const struct pg_pkt *pk, uint32_t icmp_len)
+{
+	icmp[0] = PG_ICMP_ECHO_REQUEST;
+	icmp[1] = 0;
+	pg_put16(icmp + 2, 0);
+	pg_put16(icmp + 4, (uint16_t)pk->flow_idx);
+	pg_put16(icmp + 6, (uint16_t)pk->seq);
+	pg_fill_payload(icmp + PG_ICMP_HDR_LEN, icmp_len - PG_ICMP_HDR_LEN, pk);
+	pg_put16(icmp + 2, pg_csum_fold(pg_csum_add(0, icmp, icmp_len)));
 }
 
 /* Builds the IPv4/UDP kinds (udp and its malformed variants) in len bytes. */
@@ -967,12 +1298,14 @@ pg_build_udp4(uint8_t *buf, const struct pg_pkt *pk, uint32_t len)
 	uint16_t frag = kind == PG_KIND_FRAGMENT ? PG_IPV4_MF : 0;
 	uint8_t *ip = pg_put_eth(buf, pk->o->dst_mac, pk->o->src_mac,
 				 PG_ETHERTYPE_IPV4);
-	uint8_t *udp = pg_put_ipv4(ip, pk, hlen, ip_len, frag, PG_PROTO_UDP);
+	uint8_t *udp = pg_put_ipv4(ip, pk, &pk->out, hlen, ip_len, frag,
+				   PG_PROTO_UDP);
 
 	if (kind == PG_KIND_BADCSUM)
 		pg_put16(ip + 10, (uint16_t)((ip[10] << 8 | ip[11]) ^ PG_BADCSUM_XOR));
-	pg_put_udp(udp, pk, udp_len, udp_len_field,
-		   pg_pseudo4(pk->sip, pk->dip, PG_PROTO_UDP, udp_len_field));
+	pg_put_udp(udp, pk, &pk->out, udp_len, udp_len_field,
+		   pg_pseudo4(pk->out.sip, pk->out.dip, PG_PROTO_UDP,
+			      udp_len_field));
 }
 
 /* Builds an IPv4/TCP frame of len bytes. */
@@ -980,25 +1313,12 @@ static void
 pg_build_tcp(uint8_t *buf, const struct pg_pkt *pk, uint32_t len)
 {
 	uint32_t ip_len = len - PG_ETH_HDR_LEN;
-	uint32_t tcp_len = ip_len - PG_IPV4_HDR_LEN;
-	uint32_t pay_len = tcp_len - PG_TCP_HDR_LEN;
 	uint8_t *ip = pg_put_eth(buf, pk->o->dst_mac, pk->o->src_mac,
 				 PG_ETHERTYPE_IPV4);
-	uint8_t *tcp = pg_put_ipv4(ip, pk, PG_IPV4_HDR_LEN, ip_len, 0,
+	uint8_t *tcp = pg_put_ipv4(ip, pk, &pk->out, PG_IPV4_HDR_LEN, ip_len, 0,
 				   PG_PROTO_TCP);
 
-	pg_put16(tcp, pk->sport);
-	pg_put16(tcp + 2, pk->dport);
-	pg_put32(tcp + 4, 1 + pk->seq * pay_len);
-	pg_put32(tcp + 8, 1);
-	tcp[12] = (PG_TCP_HDR_LEN / 4) << 4;
-	tcp[13] = PG_TCP_PSH_ACK;
-	pg_put16(tcp + 14, UINT16_MAX);
-	pg_put16(tcp + 16, 0);
-	pg_put16(tcp + 18, 0);
-	pg_fill_payload(tcp + PG_TCP_HDR_LEN, pay_len, pk);
-	pg_put16(tcp + 16, pg_csum_fold(pg_csum_add(
-		pg_pseudo4(pk->sip, pk->dip, PG_PROTO_TCP, tcp_len), tcp, tcp_len)));
+	pg_put_tcp(tcp, pk, &pk->out, ip_len - PG_IPV4_HDR_LEN);
 }
 
 /* Builds an IPv4 ICMP echo request frame of len bytes. */
@@ -1006,19 +1326,96 @@ static void
 pg_build_icmp(uint8_t *buf, const struct pg_pkt *pk, uint32_t len)
 {
 	uint32_t ip_len = len - PG_ETH_HDR_LEN;
-	uint32_t icmp_len = ip_len - PG_IPV4_HDR_LEN;
 	uint8_t *ip = pg_put_eth(buf, pk->o->dst_mac, pk->o->src_mac,
 				 PG_ETHERTYPE_IPV4);
-	uint8_t *icmp = pg_put_ipv4(ip, pk, PG_IPV4_HDR_LEN, ip_len, 0,
+	uint8_t *icmp = pg_put_ipv4(ip, pk, &pk->out, PG_IPV4_HDR_LEN, ip_len, 0,
 				    PG_PROTO_ICMP);
 
-	icmp[0] = PG_ICMP_ECHO_REQUEST;
-	icmp[1] = 0;
-	pg_put16(icmp + 2, 0);
-	pg_put16(icmp + 4, (uint16_t)pk->flow_idx);
-	pg_put16(icmp + 6, (uint16_t)pk->seq);
-	pg_fill_payload(icmp + PG_ICMP_HDR_LEN, icmp_len - PG_ICMP_HDR_LEN, pk);
-	pg_put16(icmp + 2, pg_csum_fold(pg_csum_add(0, icmp, icmp_len)));
+	pg_put_icmp(icmp, pk, ip_len - PG_IPV4_HDR_LEN);
+}
+
+/* Writes the inner IPv4 packet of an overlay kind, len bytes from p. */
+static void
+pg_put_inner(uint8_t *p, const struct pg_pkt *pk, uint32_t len)
+{
+	const struct pg_ends *e = &pk->in;
+	uint8_t proto = pk->f->inner_proto;
+	uint32_t l4_len = len - PG_IPV4_HDR_LEN;
+	uint8_t *l4 = pg_put_ipv4(p, pk, e, PG_IPV4_HDR_LEN, len, 0, proto);
+
+	switch (proto) {
+	case PG_PROTO_UDP:
+		pg_put_udp(l4, pk, e, l4_len, (uint16_t)l4_len,
+			   pg_pseudo4(e->sip, e->dip, PG_PROTO_UDP, l4_len));
+		break;
+	case PG_PROTO_TCP:
+		pg_put_tcp(l4, pk, e, l4_len);
+		break;
+	case PG_PROTO_ICMP:
+		pg_put_icmp(l4, pk, l4_len);
+		break;
+	default:
+		pg_fill_payload(l4, l4_len, pk);
+		break;
+	}
+}
+
+/* Breaks the finished inner IPv4 header at p as the flow's kind asks. */
+static void
+pg_break_inner(uint8_t *p, enum pg_kind kind)
+{
+	uint16_t csum;
+
+	switch (kind) {
+	case PG_KIND_INNER_BADCSUM:
+		pg_put16(p + 10, (uint16_t)((p[10] << 8 | p[11]) ^ PG_BADCSUM_XOR));
+		return;
+	case PG_KIND_INNER_BADVER:
+		p[0] = (uint8_t)(PG_INNER_BADVER << 4 | (p[0] & 0x0f));
+		break;
+	case PG_KIND_INNER_BADLEN:
+		pg_put16(p + 2, (uint16_t)((p[2] << 8 | p[3]) +
+					   PG_INNER_BADLEN_EXTRA));
+		break;
+	case PG_KIND_INNER_IHL:
+		p[0] = (uint8_t)((p[0] & 0xf0) | PG_INNER_BADIHL);
+		break;
+	default:
+		return;
+	}
+	/* The checksum stays correct for the 20 bytes as sent. */
+	pg_put16(p + 10, 0);
+	csum = pg_csum_fold(pg_csum_add(0, p, PG_IPV4_HDR_LEN));
+	pg_put16(p + 10, csum);
+}
+
+/* Builds an overlay frame of len bytes: IPv4/UDP carrying inner IPv4. */
+static void
+pg_build_overlay(uint8_t *buf, const struct pg_pkt *pk, uint32_t len)
+{
+	enum pg_kind kind = pk->f->kind;
+	uint32_t ip_len = len - PG_ETH_HDR_LEN;
+	uint32_t udp_len = ip_len - PG_IPV4_HDR_LEN;
+	uint8_t *ip = pg_put_eth(buf, pk->o->dst_mac, pk->o->src_mac,
+				 PG_ETHERTYPE_IPV4);
+	uint8_t *udp = pg_put_ipv4(ip, pk, &pk->out, PG_IPV4_HDR_LEN, ip_len, 0,
+				   PG_PROTO_UDP);
+	uint8_t *inner = udp + PG_UDP_HDR_LEN;
+
+	pg_put_udp_hdr(udp, &pk->out, (uint16_t)udp_len);
+	if (kind == PG_KIND_INNER_SHORT) {
+		uint8_t hdr[PG_IPV4_HDR_LEN];
+
+		pg_put_ipv4(hdr, pk, &pk->in, PG_IPV4_HDR_LEN, PG_IPV4_HDR_LEN +
+			    pg_inner_l4_hdr_len(pk->f->inner_proto) +
+			    PG_MARKER_LEN, 0, pk->f->inner_proto);
+		memcpy(inner, hdr, udp_len - PG_UDP_HDR_LEN);
+	} else {
+		pg_put_inner(inner, pk, udp_len - PG_UDP_HDR_LEN);
+		pg_break_inner(inner, kind);
+	}
+	pg_set_udp_csum(udp, udp_len, pg_pseudo4(pk->out.sip, pk->out.dip,
+						 PG_PROTO_UDP, udp_len));
 }
 
 /* Builds an ARP request "who-has dip tell sip"; bytes after it stay zero. */
@@ -1034,9 +1431,9 @@ pg_build_arp(uint8_t *buf, const struct pg_pkt *pk)
 	arp[5] = 4;
 	pg_put16(arp + 6, 1);			/* request */
 	memcpy(arp + 8, pk->o->src_mac, PG_ETH_ADDR_LEN);
-	pg_put32(arp + 14, pk->sip);
+	pg_put32(arp + 14, pk->out.sip);
 	memset(arp + 18, 0, PG_ETH_ADDR_LEN);
-	pg_put32(arp + 24, pk->dip);
+	pg_put32(arp + 24, pk->out.dip);
 }
 
 /* Builds an IPv6/UDP frame of len bytes. */
@@ -1053,7 +1450,8 @@ pg_build_ipv6(uint8_t *buf, const struct pg_pkt *pk, uint32_t len)
 	ip[7] = pk->f->ttl;
 	memcpy(ip + 8, pg_ipv6_src, 16);
 	memcpy(ip + 24, pg_ipv6_dst, 16);
-	pg_put_udp(ip + PG_IPV6_HDR_LEN, pk, udp_len, (uint16_t)udp_len,
+	pg_put_udp(ip + PG_IPV6_HDR_LEN, pk, &pk->out, udp_len,
+		   (uint16_t)udp_len,
 		   pg_pseudo6(pg_ipv6_src, pg_ipv6_dst, PG_PROTO_UDP, udp_len));
 }
 
@@ -1089,6 +1487,10 @@ pg_build(uint8_t *buf, const struct pg_pkt *pk)
 		data_len = PG_RUNT_NOMINAL_LEN;
 		wire_len = PG_RUNT_FRAME_LEN;
 		break;
+	case PG_KIND_INNER_SHORT:
+		data_len = PG_UDP4_MIN + PG_INNER_SHORT_LEN;
+		wire_len = PG_MIN_FRAME_LEN;
+		break;
 	default:
 		data_len = f->size;
 		wire_len = f->size < PG_MIN_FRAME_LEN ? PG_MIN_FRAME_LEN : f->size;
@@ -1107,6 +1509,14 @@ pg_build(uint8_t *buf, const struct pg_pkt *pk)
 		break;
 	case PG_KIND_IPV6:
 		pg_build_ipv6(buf, pk, data_len);
+		break;
+	case PG_KIND_OVERLAY:
+	case PG_KIND_INNER_BADCSUM:
+	case PG_KIND_INNER_BADVER:
+	case PG_KIND_INNER_BADLEN:
+	case PG_KIND_INNER_SHORT:
+	case PG_KIND_INNER_IHL:
+		pg_build_overlay(buf, pk, data_len);
 		break;
 	default:
 		pg_build_udp4(buf, pk, data_len);
@@ -1128,10 +1538,22 @@ pg_emit(pcap_dumper_t *d, const struct pg_opts *o, unsigned int fi,
 		.flow_idx = fi,
 		.seq = i,
 		.gidx = k,
-		.sip = pg_addr_at(&f->src, i),
-		.dip = pg_addr_at(&f->dst, i),
-		.sport = pg_port_at(&f->sport, i),
-		.dport = pg_port_at(&f->dport, i),
+		.out = {
+			.sip = pg_addr_at(&f->src, i),
+			.dip = pg_addr_at(&f->dst, i),
+			.sport = pg_port_at(&f->sport, i),
+			.dport = pg_port_at(&f->dport, i),
+			.ttl = f->ttl,
+			.tos = f->tos,
+		},
+		.in = {
+			.sip = pg_addr_at(&f->inner_src, i),
+			.dip = pg_addr_at(&f->inner_dst, i),
+			.sport = pg_port_at(&f->inner_sport, i),
+			.dport = pg_port_at(&f->inner_dport, i),
+			.ttl = f->inner_ttl,
+			.tos = f->inner_tos,
+		},
 	};
 	struct pcap_pkthdr h = {
 		.ts = {
@@ -1191,5 +1613,7 @@ main(int argc, char **argv)
 
 	if (rc >= 0)
 		return rc;
+	for (unsigned int t = 0; t < sizeof(pg_ramp); t++)
+		pg_ramp[t] = (uint8_t)t;
 	return pg_write(&opts);
 }
