@@ -4,6 +4,8 @@
 #include "control/node.h"
 
 #include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_errno.h>
@@ -119,9 +121,15 @@ node_start(const struct node_config *cfg, struct sp_error *err)
 		goto fail;
 	}
 
-	node->rt = dp_runtime_create(cfg->workers, cfg->nb_workers);
+	node->rt = dp_runtime_create(cfg->workers, cfg->nb_workers,
+				     (uint32_t)cfg->capacity.filters);
 	if (node->rt == NULL) {
 		jv_fail(err, "$.lcores", "cannot create the workers: %s", strerror(errno));
+		goto fail;
+	}
+	if (node_counters_init(node) != 0) {
+		jv_fail(err, "$.capacity.filters", "cannot allocate %" PRIu64
+			" filter counters", cfg->capacity.filters);
 		goto fail;
 	}
 	if (node_setup_ports(node, err))
@@ -152,7 +160,63 @@ node_stop(struct node *node)
 			dp_port_close(node->ifaces[i].port_id);
 	dp_runtime_free(node->rt);
 	rte_mempool_free(node->mp);
+	node_counters_fini(node);
 	free(node);
+}
+
+int
+node_counters_init(struct node *node)
+{
+	uint32_t n = (uint32_t)node->cfg.capacity.filters;
+
+	node->filter_free = malloc(sizeof(uint32_t) * (n ? n : 1));
+	node->filter_base = calloc(n ? n : 1, sizeof(uint64_t));
+	if (node->filter_free == NULL || node->filter_base == NULL) {
+		node_counters_fini(node);
+		return -ENOMEM;
+	}
+	/* Lowest slots on top, so they are handed out first. */
+	for (uint32_t i = 0; i < n; i++)
+		node->filter_free[i] = n - 1 - i;
+	node->nb_filter_slots = n;
+	node->nb_filter_free = n;
+	return 0;
+}
+
+void
+node_counters_fini(struct node *node)
+{
+	free(node->filter_free);
+	free(node->filter_base);
+	node->filter_free = NULL;
+	node->filter_base = NULL;
+	node->nb_filter_slots = node->nb_filter_free = 0;
+}
+
+int64_t
+node_filter_stat_alloc(struct node *node)
+{
+	uint32_t stat;
+
+	if (node->nb_filter_free == 0)
+		return -ENOSPC;
+	stat = node->filter_free[--node->nb_filter_free];
+	node->filter_base[stat] = dp_stats_filter(node->rt->stats, node->rt->nb_workers,
+						  stat);
+	return stat;
+}
+
+void
+node_filter_stat_free(struct node *node, uint32_t stat)
+{
+	node->filter_free[node->nb_filter_free++] = stat;
+}
+
+uint64_t
+node_filter_stat_read(const struct node *node, uint32_t stat)
+{
+	return dp_stats_filter(node->rt->stats, node->rt->nb_workers, stat) -
+	       node->filter_base[stat];
 }
 
 int

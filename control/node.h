@@ -42,6 +42,13 @@ struct node {
 	/* Binding counter slots and the counts they had when last handed out. */
 	bool stat_used[SP_MAX_BINDING_SLOTS];
 	struct dp_counters stat_base[SP_MAX_BINDING_SLOTS];
+
+	/* Filter hit counter slots (capacity.filters of them): a stack of the
+	 * free ones, and the hits each had when last handed out. */
+	uint32_t nb_filter_slots;
+	uint32_t nb_filter_free;
+	uint32_t *filter_free;
+	uint64_t *filter_base;
 };
 
 /*
@@ -56,6 +63,23 @@ struct node *node_start(const struct node_config *cfg, struct sp_error *err);
 /* Stops the workers, deletes every slice, closes the ports and frees the
  * node; NULL is allowed. */
 void node_stop(struct node *node);
+
+/* Sets up the filter counter slots for node->cfg.capacity.filters.
+ * Returns 0 or -ENOMEM.  node_stop() undoes it. */
+int node_counters_init(struct node *node);
+
+/* Frees what node_counters_init() allocated; harmless if it never ran. */
+void node_counters_fini(struct node *node);
+
+/* Takes a free filter counter slot, starting it from zero; returns it, or
+ * -ENOSPC. */
+int64_t node_filter_stat_alloc(struct node *node);
+
+/* Gives back a filter counter slot. */
+void node_filter_stat_free(struct node *node, uint32_t stat);
+
+/* The hits of filter slot 'stat' since it was handed out. */
+uint64_t node_filter_stat_read(const struct node *node, uint32_t stat);
 
 /* Takes a free binding counter slot, starting it from zero; returns it, or
  * -ENOSPC. */

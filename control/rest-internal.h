@@ -48,6 +48,14 @@ void rest_slice_delete(struct rest_req *r);
 void rest_bindings_list(struct rest_req *r);
 void rest_bindings_add(struct rest_req *r);
 void rest_binding_delete(struct rest_req *r);
+void rest_filters_list(struct rest_req *r);
+void rest_filters_add(struct rest_req *r);
+void rest_filter_delete(struct rest_req *r);
+void rest_routes_list(struct rest_req *r);
+void rest_routes_add(struct rest_req *r);
+void rest_route_delete(struct rest_req *r);
+void rest_config_get(struct rest_req *r);
+void rest_config_put(struct rest_req *r);
 void rest_slice_stats(struct rest_req *r);
 
 #endif /* SP_CONTROL_REST_INTERNAL_H */

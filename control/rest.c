@@ -54,6 +54,16 @@ static const struct rest_route rest_routes[] = {
 	{ "v1/slices/{}/bindings", EVHTTP_REQ_POST, REST_SLICE, true, rest_bindings_add },
 	{ "v1/slices/{}/bindings/{}", EVHTTP_REQ_DELETE, REST_SLICE, false,
 	  rest_binding_delete },
+	{ "v1/slices/{}/filters", EVHTTP_REQ_GET, REST_SLICE, false, rest_filters_list },
+	{ "v1/slices/{}/filters", EVHTTP_REQ_POST, REST_SLICE, true, rest_filters_add },
+	{ "v1/slices/{}/filters/{}", EVHTTP_REQ_DELETE, REST_SLICE, false,
+	  rest_filter_delete },
+	{ "v1/slices/{}/routes", EVHTTP_REQ_GET, REST_SLICE, false, rest_routes_list },
+	{ "v1/slices/{}/routes", EVHTTP_REQ_POST, REST_SLICE, true, rest_routes_add },
+	{ "v1/slices/{}/routes/{}", EVHTTP_REQ_DELETE, REST_SLICE, false,
+	  rest_route_delete },
+	{ "v1/slices/{}/config", EVHTTP_REQ_GET, REST_SLICE, false, rest_config_get },
+	{ "v1/slices/{}/config", EVHTTP_REQ_PUT, REST_SLICE, true, rest_config_put },
 	{ "v1/slices/{}/stats", EVHTTP_REQ_GET, REST_SLICE, false, rest_slice_stats },
 };
 

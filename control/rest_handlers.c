@@ -98,42 +98,157 @@ rest_bindings_add(struct rest_req *r)
 	rest_reply(r, 201, binding_to_json(r->node, r->slice, b.id));
 }
 
-/* Parses a binding id path segment: decimal, no sign, no leading zeros. */
+/* Parses an id path segment: decimal, no sign, no leading zeros, at most
+ * 'max'. */
 static int
-rest_parse_id(const char *s, uint16_t *id)
+rest_parse_id(const char *s, uint64_t max, uint32_t *id)
 {
 	char *end;
-	unsigned long v;
+	unsigned long long v;
 
 	if (s[0] < '0' || s[0] > '9' || (s[0] == '0' && s[1] != '\0'))
 		return -EINVAL;
 	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v >= SP_MAX_BINDINGS_PER_SLICE)
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v > max)
 		return -EINVAL;
-	*id = (uint16_t)v;
+	*id = (uint32_t)v;
 	return 0;
+}
+
+/* Replies 404 for an id segment that names no object of 'what'. */
+static void
+rest_reply_no_such(struct rest_req *r, const char *what)
+{
+	rest_reply_error(r, HTTP_NOTFOUND, "not_found", "", "slice %s has no %s \"%.16s\"",
+			 r->slice->name, what, r->args[1]);
 }
 
 void
 rest_binding_delete(struct rest_req *r)
 {
 	struct sp_error err;
-	uint16_t id;
+	uint32_t id;
 	int rc;
 
-	if (rest_parse_id(r->args[1], &id) != 0) {
-		rest_reply_error(r, HTTP_NOTFOUND, "not_found", "",
-				 "slice %s has no binding \"%.16s\"", r->slice->name,
-				 r->args[1]);
+	if (rest_parse_id(r->args[1], SP_MAX_BINDINGS_PER_SLICE - 1, &id) != 0) {
+		rest_reply_no_such(r, "binding");
 		return;
 	}
-	rc = binding_remove(r->node, r->slice, id, &err);
+	rc = binding_remove(r->node, r->slice, (uint16_t)id, &err);
 	if (rc != 0) {
 		rest_reply_action_error(r, rc, &err);
 		return;
 	}
 	rest_reply(r, HTTP_NOCONTENT, NULL);
+}
+
+void
+rest_filters_list(struct rest_req *r)
+{
+	rest_reply(r, HTTP_OK, filters_to_json(r->slice));
+}
+
+void
+rest_filters_add(struct rest_req *r)
+{
+	struct filter_config f;
+	struct sp_error err;
+	int rc;
+
+	rc = filter_config_parse(r->slice, r->body, &f, &err);
+	if (rc == 0)
+		rc = filter_add(r->node, r->slice, &f, &err);
+	if (rc != 0) {
+		rest_reply_action_error(r, rc, &err);
+		return;
+	}
+	rest_reply(r, 201, filter_to_json(&r->slice->cfg->filters[
+			   slice_config_filter(r->slice->cfg, f.id)]));
+}
+
+void
+rest_filter_delete(struct rest_req *r)
+{
+	struct sp_error err;
+	uint32_t id;
+	int rc;
+
+	if (rest_parse_id(r->args[1], UINT32_MAX, &id) != 0) {
+		rest_reply_no_such(r, "filter");
+		return;
+	}
+	rc = filter_remove(r->node, r->slice, id, &err);
+	if (rc != 0) {
+		rest_reply_action_error(r, rc, &err);
+		return;
+	}
+	rest_reply(r, HTTP_NOCONTENT, NULL);
+}
+
+void
+rest_routes_list(struct rest_req *r)
+{
+	rest_reply(r, HTTP_OK, routes_to_json(r->slice));
+}
+
+void
+rest_routes_add(struct rest_req *r)
+{
+	struct route_config rt;
+	struct sp_error err;
+	int rc;
+
+	rc = route_config_parse(r->slice, r->body, &rt, &err);
+	if (rc == 0)
+		rc = route_add(r->node, r->slice, &rt, &err);
+	if (rc != 0) {
+		rest_reply_action_error(r, rc, &err);
+		return;
+	}
+	rest_reply(r, 201, route_to_json(&r->slice->cfg->routes[
+			   slice_config_route(r->slice->cfg, rt.id)]));
+}
+
+void
+rest_route_delete(struct rest_req *r)
+{
+	struct sp_error err;
+	uint32_t id;
+	int rc;
+
+	if (rest_parse_id(r->args[1], UINT32_MAX, &id) != 0) {
+		rest_reply_no_such(r, "route");
+		return;
+	}
+	rc = route_remove(r->node, r->slice, id, &err);
+	if (rc != 0) {
+		rest_reply_action_error(r, rc, &err);
+		return;
+	}
+	rest_reply(r, HTTP_NOCONTENT, NULL);
+}
+
+void
+rest_config_get(struct rest_req *r)
+{
+	rest_reply(r, HTTP_OK, slice_config_to_json(r->node, r->slice));
+}
+
+void
+rest_config_put(struct rest_req *r)
+{
+	struct slice_config *c;
+	struct sp_error err;
+	int rc;
+
+	c = slice_config_parse(r->node, r->slice, r->body, &err);
+	rc = c == NULL ? -EINVAL : slice_config_apply(r->node, r->slice, c, &err);
+	if (rc != 0) {
+		rest_reply_action_error(r, rc, &err);
+		return;
+	}
+	rest_reply(r, HTTP_OK, slice_config_to_json(r->node, r->slice));
 }
 
 void

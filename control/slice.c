@@ -113,9 +113,10 @@ slice_admit(const struct node *node, const struct reservation *r, struct sp_erro
 	return rc;
 }
 
-/* Resolves a configured action of slice draft 'd' into what the workers need. */
+/* Resolves a configured action of configuration 'c' into what the workers
+ * need. */
 static void
-slice_resolve_action(const struct node *node, const struct slice *d,
+slice_resolve_action(const struct node *node, const struct slice_config *c,
 		     const struct action_config *a, struct dp_action *out)
 {
 	const struct binding_config *ob;
@@ -126,7 +127,7 @@ slice_resolve_action(const struct node *node, const struct slice *d,
 	out->type = a->type;
 	if (a->type != DP_ACTION_FORWARD)
 		return;
-	ob = &d->bindings[a->binding];
+	ob = &c->bindings[a->binding];
 	nif = &node->ifaces[ob->iface];
 	ifc = &node->cfg.ifaces[ob->iface];
 	out->fwd = (struct dp_forward){
@@ -136,32 +137,74 @@ slice_resolve_action(const struct node *node, const struct slice *d,
 		.src_port = htons(ob->udp_port),
 		.dst_port = htons(a->peer.port),
 		.port_id = nif->port_id,
-		.stat = d->stat[a->binding],
+		.stat = ob->stat,
 		.csum_offload = nif->info.csum_offload,
 	};
 	memcpy(out->fwd.dst_mac.addr_bytes, ifc->gateway_mac, RTE_ETHER_ADDR_LEN);
 }
 
-/* Builds the workers' table for slice draft 'd'; NULL and errno on failure. */
-static struct dp_slice *
-slice_table_build(const struct node *node, const struct slice *d)
+/* Frees a slice table and its code option's classifiers; NULL is allowed. */
+static void
+slice_table_free(struct dp_slice *t)
 {
-	struct dp_slice *t = dp_slice_alloc(d->slot, d->pm);
+	if (t == NULL)
+		return;
+	t->pm->table_free(t);
+	dp_slice_free(t);
+}
+
+/* Builds the workers' table for configuration 'c' (counter slots set) of
+ * the slice in 'slot' running 'pm'.  Returns NULL and errno on failure. */
+static struct dp_slice *
+slice_table_build(const struct node *node, uint16_t slot, const struct pm_ops *pm,
+		  const struct slice_config *c)
+{
+	struct dp_slice *t = dp_slice_alloc(slot, pm, c->nb_filters, c->nb_routes);
+	struct dp_rule *rules = NULL;
+	struct dp_route *routes = NULL;
+	struct pm_config pc = { 0 };
+	int rc = -ENOMEM;
 
 	if (t == NULL)
 		return NULL;
 	for (unsigned int id = 0; id < SP_MAX_BINDINGS_PER_SLICE; id++) {
-		const struct binding_config *b = &d->bindings[id];
+		const struct binding_config *b = &c->bindings[id];
 		struct dp_binding *db = &t->bindings[id];
 
-		if (!d->present[id])
+		if (!c->present[id])
 			continue;
 		db->present = true;
 		db->port_id = node->ifaces[b->iface].port_id;
-		db->stat = d->stat[id];
+		db->stat = b->stat;
 		db->ip = node->cfg.ifaces[b->iface].ipv4;
 		db->udp_port = htons(b->udp_port);
-		slice_resolve_action(node, d, &b->default_action, &db->default_action);
+		slice_resolve_action(node, c, &b->default_action, &db->default_action);
+	}
+
+	rules = calloc(c->nb_filters ? c->nb_filters : 1, sizeof(*rules));
+	routes = calloc(c->nb_routes ? c->nb_routes : 1, sizeof(*routes));
+	if (rules == NULL || routes == NULL)
+		goto out;
+	for (uint32_t i = 0; i < c->nb_filters; i++) {
+		const struct filter_config *f = &c->filters[i];
+
+		rules[i] = (struct dp_rule){ f->priority, f->id, f->match };
+		t->filters[i].stat = f->stat;
+		slice_resolve_action(node, c, &f->action, &t->filters[i].action);
+	}
+	for (uint32_t j = 0; j < c->nb_routes; j++) {
+		routes[j] = (struct dp_route){ c->routes[j].prefix, c->routes[j].len };
+		slice_resolve_action(node, c, &c->routes[j].action, &t->routes[j]);
+	}
+	pc = (struct pm_config){ rules, c->nb_filters, routes, c->nb_routes };
+	rc = pm->table_build(t, &pc);
+out:
+	free(rules);
+	free(routes);
+	if (rc != 0) {
+		dp_slice_free(t);
+		errno = -rc;
+		return NULL;
 	}
 	return t;
 }
@@ -185,15 +228,8 @@ slice_publish(struct node *node, uint16_t slot, struct dp_slice *table,
 		return rc;
 	}
 	dp_view_publish(node->rt, v);
-	dp_slice_free(old);
+	slice_table_free(old);
 	return 0;
-}
-
-/* Fills 'token' with a fresh random slice token. */
-static int
-slice_token_new(char token[SLICE_TOKEN_LEN + 1])
-{
-	return token_generate(token, SLICE_TOKEN_LEN + 1);
 }
 
 int
@@ -223,10 +259,11 @@ slice_create(struct node *node, const struct slice_params *p,
 	s->slot = (uint16_t)slot;
 	s->pm = p->pm;
 	s->res = p->res;
-	rc = slice_token_new(s->token);
+	s->cfg = slice_config_new();
+	rc = s->cfg == NULL ? -ENOMEM : token_generate(s->token, sizeof(s->token));
 	if (rc == 0) {
-		s->table = slice_table_build(node, s);
-		rc = s->table == NULL ? -ENOMEM : 0;
+		s->table = slice_table_build(node, s->slot, s->pm, s->cfg);
+		rc = s->table == NULL ? -errno : 0;
 	}
 	if (rc == 0) {
 		dp_stats_slice_drops(node->rt->stats, node->rt->nb_workers, s->slot,
@@ -234,7 +271,8 @@ slice_create(struct node *node, const struct slice_params *p,
 		rc = slice_publish(node, s->slot, s->table, NULL);
 	}
 	if (rc != 0) {
-		dp_slice_free(s->table);
+		slice_table_free(s->table);
+		slice_config_free(s->cfg);
 		free(s);
 		return SLICE_FAIL(rc, err, "$", "cannot create the slice: %s", strerror(-rc));
 	}
@@ -245,13 +283,24 @@ slice_create(struct node *node, const struct slice_params *p,
 	return 0;
 }
 
-/* Frees a slice's counter slots and the slice; its table is the caller's. */
+/* Gives back configuration c's counter slots. */
+static void
+slice_config_release(struct node *node, const struct slice_config *c)
+{
+	for (unsigned int id = 0; id < SP_MAX_BINDINGS_PER_SLICE; id++)
+		if (c->present[id])
+			node_stat_free(node, c->bindings[id].stat);
+	for (uint32_t i = 0; i < c->nb_filters; i++)
+		node_filter_stat_free(node, c->filters[i].stat);
+}
+
+/* Frees a slice, its configuration and counter slots; its table is the
+ * caller's. */
 static void
 slice_release(struct node *node, struct slice *s)
 {
-	for (unsigned int id = 0; id < SP_MAX_BINDINGS_PER_SLICE; id++)
-		if (s->present[id])
-			node_stat_free(node, s->stat[id]);
+	slice_config_release(node, s->cfg);
+	slice_config_free(s->cfg);
 	node->slices[s->slot] = NULL;
 	node->nb_slices--;
 	free(s);
@@ -277,139 +326,426 @@ slice_free_all(struct node *node)
 
 		if (s == NULL)
 			continue;
-		dp_slice_free(s->table);
+		slice_table_free(s->table);
 		slice_release(node, s);
 	}
 }
 
-/* Checks a default action against slice draft 'd' (which includes the
- * binding being added). */
+/* Refuses an action that names a binding 'c' lacks, or a queue. */
 static int
-slice_check_action(const struct slice *d, const struct action_config *a,
-		   struct sp_error *err)
+slice_check_action(const struct slice *s, const struct slice_config *c,
+		   const struct action_config *a, const char *collection, int doc,
+		   const char *where, struct sp_error *err)
 {
+	char rest[64], path[JV_PATH_MAX];
+
 	if (a->type != DP_ACTION_FORWARD)
 		return 0;
-	if (a->binding >= SP_MAX_BINDINGS_PER_SLICE || !d->present[a->binding])
-		return SLICE_FAIL(-EINVAL, err, "$.default_action.forward.binding",
-				  "slice %s has no binding %u", d->name, a->binding);
-	if (a->has_queue)
-		return SLICE_FAIL(-EINVAL, err, "$.default_action.forward.queue",
-				  "slice %s has no queue %u", d->name, a->queue);
+	if (a->binding >= SP_MAX_BINDINGS_PER_SLICE || !c->present[a->binding]) {
+		snprintf(rest, sizeof(rest), "%s.forward.binding", where);
+		slice_config_path(path, sizeof(path), collection, doc, rest);
+		return SLICE_FAIL(-EINVAL, err, path, "slice %s has no binding %u",
+				  s->name, a->binding);
+	}
+	if (a->has_queue) {
+		snprintf(rest, sizeof(rest), "%s.forward.queue", where);
+		slice_config_path(path, sizeof(path), collection, doc, rest);
+		return SLICE_FAIL(-EINVAL, err, path, "slice %s has no queue %u",
+				  s->name, a->queue);
+	}
 	return 0;
 }
 
-/* True if some slice binds UDP port 'port' on interface 'iface'. */
+/* True if a slice other than 'self' binds UDP port 'port' on 'iface'. */
 static bool
-node_port_bound(const struct node *node, unsigned int iface, uint16_t port)
+node_port_bound(const struct node *node, const struct slice *self,
+		unsigned int iface, uint16_t port)
 {
 	for (unsigned int i = 0; i < SP_MAX_SLICES; i++) {
-		const struct slice *s = node->slices[i];
+		const struct slice *o = node->slices[i];
 
-		if (s == NULL)
+		if (o == NULL || o == self)
 			continue;
 		for (unsigned int id = 0; id < SP_MAX_BINDINGS_PER_SLICE; id++)
-			if (s->present[id] && s->bindings[id].iface == iface &&
-			    s->bindings[id].udp_port == port)
+			if (o->cfg->present[id] && o->cfg->bindings[id].iface == iface &&
+			    o->cfg->bindings[id].udp_port == port)
 				return true;
 	}
 	return false;
 }
 
-/* Builds and publishes the table of draft 'd' for slice 's'; on success the
- * draft becomes the slice. */
+/* Two elements clash: 400 if both came in this document, else 409. */
 static int
-slice_commit(struct node *node, struct slice *s, struct slice *d, struct sp_error *err)
+slice_clash(int doc_a, int doc_b)
 {
-	struct dp_slice *t = slice_table_build(node, d);
+	return doc_a >= 0 && doc_b >= 0 ? -EINVAL : -EEXIST;
+}
+
+/* Validates the bindings of 'c'. */
+static int
+slice_check_bindings(const struct node *node, const struct slice *s,
+		     const struct slice_config *c, struct sp_error *err)
+{
+	char path[JV_PATH_MAX];
+
+	for (unsigned int id = 0; id < SP_MAX_BINDINGS_PER_SLICE; id++) {
+		const struct binding_config *b = &c->bindings[id];
+
+		if (!c->present[id])
+			continue;
+		slice_config_path(path, sizeof(path), "bindings", b->doc, "udp_port");
+		if (node_port_bound(node, s, b->iface, b->udp_port))
+			return SLICE_FAIL(-EEXIST, err, path,
+					  "UDP port %u on %s is bound already", b->udp_port,
+					  node->cfg.ifaces[b->iface].name);
+		for (unsigned int o = 0; o < id; o++)
+			if (c->present[o] && c->bindings[o].iface == b->iface &&
+			    c->bindings[o].udp_port == b->udp_port)
+				return SLICE_FAIL(slice_clash(b->doc, c->bindings[o].doc),
+						  err, path,
+						  "UDP port %u on %s is bound already "
+						  "(binding %u)", b->udp_port,
+						  node->cfg.ifaces[b->iface].name, o);
+		if (slice_check_action(s, c, &b->default_action, "bindings", b->doc,
+				       "default_action", err))
+			return -EINVAL;
+	}
+	return 0;
+}
+
+/* Validates the filters and routes of 'c' and what the code option says. */
+static int
+slice_check_lookup(const struct slice *s, const struct slice_config *c,
+		   struct sp_error *err)
+{
+	char path[JV_PATH_MAX];
+	struct dp_rule *rules = NULL;
+	struct dp_route *routes = NULL;
+	struct pm_fault fault = { 0 };
 	int rc;
 
-	if (t == NULL)
-		return SLICE_FAIL(-ENOMEM, err, "$", "out of memory");
-	rc = slice_publish(node, s->slot, t, s->table);
+	for (uint32_t i = 0; i < c->nb_filters; i++) {
+		const struct filter_config *f = &c->filters[i];
+
+		if (!f->match.any_binding &&
+		    (f->match.binding >= SP_MAX_BINDINGS_PER_SLICE ||
+		     !c->present[f->match.binding])) {
+			slice_config_path(path, sizeof(path), "filters", f->doc,
+					  "match.binding");
+			return SLICE_FAIL(-EINVAL, err, path, "slice %s has no binding %u",
+					  s->name, f->match.binding);
+		}
+		if (slice_check_action(s, c, &f->action, "filters", f->doc, "action", err))
+			return -EINVAL;
+	}
+	for (uint32_t j = 0; j < c->nb_routes; j++) {
+		const struct route_config *r = &c->routes[j];
+
+		for (uint32_t o = 0; o < j; o++) {
+			if (c->routes[o].prefix != r->prefix || c->routes[o].len != r->len)
+				continue;
+			slice_config_path(path, sizeof(path), "routes", r->doc, "prefix");
+			return SLICE_FAIL(slice_clash(r->doc, c->routes[o].doc), err, path,
+					  "route %u has the same prefix", c->routes[o].id);
+		}
+		if (slice_check_action(s, c, &r->action, "routes", r->doc, "", err))
+			return -EINVAL;
+	}
+	if (c->nb_filters + c->nb_routes > s->res.filters)
+		return SLICE_FAIL(-ENOSPC, err, c->nb_routes ? "$.routes" : "$.filters",
+				  "%u filters and routes; slice %s reserved %" PRIu64,
+				  c->nb_filters + c->nb_routes, s->name, s->res.filters);
+
+	if (s->pm->validate_config == NULL)
+		return 0;
+	/* The code option sees the configuration as the builder will. */
+	rules = calloc(c->nb_filters ? c->nb_filters : 1, sizeof(*rules));
+	routes = calloc(c->nb_routes ? c->nb_routes : 1, sizeof(*routes));
+	if (rules == NULL || routes == NULL) {
+		rc = SLICE_FAIL(-ENOMEM, err, "$", "out of memory");
+		goto out;
+	}
+	for (uint32_t i = 0; i < c->nb_filters; i++)
+		rules[i] = (struct dp_rule){ c->filters[i].priority, c->filters[i].id,
+					     c->filters[i].match };
+	for (uint32_t j = 0; j < c->nb_routes; j++)
+		routes[j] = (struct dp_route){ c->routes[j].prefix, c->routes[j].len };
+	rc = s->pm->validate_config(&(struct pm_config){ rules, c->nb_filters, routes,
+							 c->nb_routes }, &fault);
 	if (rc != 0) {
-		dp_slice_free(t);
-		return SLICE_FAIL(rc, err, "$", "cannot publish the change: %s",
+		int doc = strcmp(fault.collection, "routes") == 0 ?
+			  c->routes[fault.index].doc : c->filters[fault.index].doc;
+
+		slice_config_path(path, sizeof(path), fault.collection, doc, "");
+		rc = SLICE_FAIL(-EINVAL, err, path, "%s", fault.msg);
+	}
+out:
+	free(rules);
+	free(routes);
+	return rc;
+}
+
+/* Gives back the fresh slots (those 'old' did not have) of the first
+ * 'nb_bindings' binding ids and 'nb_filters' filters of 'c'. */
+static void
+slice_config_give_fresh(struct node *node, const struct slice_config *old,
+			const struct slice_config *c, unsigned int nb_bindings,
+			uint32_t nb_filters)
+{
+	for (unsigned int id = 0; id < nb_bindings; id++)
+		if (c->present[id] && !old->present[id])
+			node_stat_free(node, c->bindings[id].stat);
+	for (uint32_t i = 0; i < nb_filters; i++)
+		if (slice_config_filter(old, c->filters[i].id) < 0)
+			node_filter_stat_free(node, c->filters[i].stat);
+}
+
+/* Gives configuration 'c' counter slots: the slot its element of the same
+ * id had in 'old', or a fresh one.  On failure gives back the fresh ones. */
+static int
+slice_config_take_slots(struct node *node, const struct slice_config *old,
+			struct slice_config *c, struct sp_error *err)
+{
+	for (unsigned int id = 0; id < SP_MAX_BINDINGS_PER_SLICE; id++) {
+		int stat;
+
+		if (!c->present[id])
+			continue;
+		if (old->present[id]) {
+			c->bindings[id].stat = old->bindings[id].stat;
+			continue;
+		}
+		stat = node_stat_alloc(node);
+		if (stat < 0) {
+			slice_config_give_fresh(node, old, c, id, 0);
+			return SLICE_FAIL(-ENOSPC, err, "$",
+					  "the node has its maximum of %d bindings",
+					  SP_MAX_BINDING_SLOTS);
+		}
+		c->bindings[id].stat = (uint16_t)stat;
+	}
+	for (uint32_t i = 0; i < c->nb_filters; i++) {
+		int k = slice_config_filter(old, c->filters[i].id);
+		int64_t stat;
+
+		if (k >= 0) {
+			c->filters[i].stat = old->filters[k].stat;
+			continue;
+		}
+		stat = node_filter_stat_alloc(node);
+		if (stat < 0) {
+			slice_config_give_fresh(node, old, c, SP_MAX_BINDINGS_PER_SLICE, i);
+			return SLICE_FAIL(-ENOSPC, err, "$", "the node has no filter counters left");
+		}
+		c->filters[i].stat = (uint32_t)stat;
+	}
+	return 0;
+}
+
+/* Gives back the slots of 'old' that 'c' does not keep. */
+static void
+slice_config_drop_slots(struct node *node, const struct slice_config *old,
+			const struct slice_config *c)
+{
+	for (unsigned int id = 0; id < SP_MAX_BINDINGS_PER_SLICE; id++)
+		if (old->present[id] && !c->present[id])
+			node_stat_free(node, old->bindings[id].stat);
+	for (uint32_t i = 0; i < old->nb_filters; i++)
+		if (slice_config_filter(c, old->filters[i].id) < 0)
+			node_filter_stat_free(node, old->filters[i].stat);
+}
+
+int
+slice_config_apply(struct node *node, struct slice *s, struct slice_config *c,
+		   struct sp_error *err)
+{
+	struct dp_slice *t;
+	int rc;
+
+	rc = slice_check_bindings(node, s, c, err);
+	if (rc == 0)
+		rc = slice_check_lookup(s, c, err);
+	if (rc == 0)
+		rc = slice_config_take_slots(node, s->cfg, c, err);
+	if (rc != 0) {
+		slice_config_free(c);
+		return rc;
+	}
+
+	t = slice_table_build(node, s->slot, s->pm, c);
+	rc = t == NULL ? -errno : slice_publish(node, s->slot, t, s->table);
+	if (rc != 0) {
+		slice_table_free(t);
+		slice_config_give_fresh(node, s->cfg, c, SP_MAX_BINDINGS_PER_SLICE,
+					c->nb_filters);
+		slice_config_free(c);
+		return SLICE_FAIL(rc, err, "$", "cannot build the slice's tables: %s",
 				  strerror(-rc));
 	}
-	d->table = t;
-	*s = *d;
+	slice_config_drop_slots(node, s->cfg, c);
+	slice_config_free(s->cfg);
+	s->cfg = c;
+	s->table = t;
 	return 0;
+}
+
+/* A copy of s's configuration to edit, or NULL with *err set. */
+static struct slice_config *
+slice_config_edit(const struct slice *s, struct sp_error *err)
+{
+	struct slice_config *c = slice_config_copy(s->cfg);
+
+	if (c == NULL)
+		jv_fail(err, "$", "out of memory");
+	return c;
 }
 
 int
 binding_add(struct node *node, struct slice *s, const struct binding_config *b,
 	    struct sp_error *err)
 {
-	struct slice *d;
-	int stat, rc;
+	struct slice_config *c;
 
 	if (b->id >= SP_MAX_BINDINGS_PER_SLICE)
 		return SLICE_FAIL(-EINVAL, err, "$.id", "binding ids go from 0 to %d",
 				  SP_MAX_BINDINGS_PER_SLICE - 1);
-	if (s->present[b->id])
+	if (s->cfg->present[b->id])
 		return SLICE_FAIL(-EEXIST, err, "$.id", "slice %s has a binding %u",
 				  s->name, b->id);
-	if (node_port_bound(node, b->iface, b->udp_port))
-		return SLICE_FAIL(-EEXIST, err, "$.udp_port",
-				  "UDP port %u on %s is bound already", b->udp_port,
-				  node->cfg.ifaces[b->iface].name);
+	c = slice_config_edit(s, err);
+	if (c == NULL)
+		return -ENOMEM;
+	c->present[b->id] = true;
+	c->bindings[b->id] = *b;
+	c->bindings[b->id].doc = SLICE_DOC_BODY;
+	return slice_config_apply(node, s, c, err);
+}
 
-	d = malloc(sizeof(*d));
-	if (d == NULL)
-		return SLICE_FAIL(-ENOMEM, err, "$", "out of memory");
-	*d = *s;
-	d->present[b->id] = true;
-	d->bindings[b->id] = *b;
-	rc = slice_check_action(d, &b->default_action, err);
-	if (rc == 0) {
-		stat = node_stat_alloc(node);
-		if (stat < 0)
-			rc = SLICE_FAIL(-ENOSPC, err, "$",
-					"the node has its maximum of %d bindings",
-					SP_MAX_BINDING_SLOTS);
+/* Who uses binding 'id' of 'c' (other than itself), in words; NULL if none. */
+static const char *
+slice_binding_user(const struct slice_config *c, uint16_t id, char *buf, size_t size)
+{
+	for (unsigned int o = 0; o < SP_MAX_BINDINGS_PER_SLICE; o++) {
+		const struct action_config *a = &c->bindings[o].default_action;
+
+		if (o != id && c->present[o] && a->type == DP_ACTION_FORWARD &&
+		    a->binding == id) {
+			snprintf(buf, size, "binding %u's default action forwards to it", o);
+			return buf;
+		}
 	}
-	if (rc == 0) {
-		d->stat[b->id] = (uint16_t)stat;
-		rc = slice_commit(node, s, d, err);
-		if (rc != 0)
-			node_stat_free(node, (uint16_t)stat);
+	for (uint32_t i = 0; i < c->nb_filters; i++) {
+		const struct filter_config *f = &c->filters[i];
+
+		if ((f->action.type == DP_ACTION_FORWARD && f->action.binding == id) ||
+		    (!f->match.any_binding && f->match.binding == id)) {
+			snprintf(buf, size, "filter %u uses it", f->id);
+			return buf;
+		}
 	}
-	free(d);
-	return rc;
+	for (uint32_t j = 0; j < c->nb_routes; j++) {
+		if (c->routes[j].action.binding == id) {
+			snprintf(buf, size, "route %u forwards to it", c->routes[j].id);
+			return buf;
+		}
+	}
+	return NULL;
 }
 
 int
 binding_remove(struct node *node, struct slice *s, uint16_t id, struct sp_error *err)
 {
-	struct slice *d;
-	uint16_t stat;
-	int rc;
+	struct slice_config *c;
+	char user[64];
 
-	if (id >= SP_MAX_BINDINGS_PER_SLICE || !s->present[id])
+	if (id >= SP_MAX_BINDINGS_PER_SLICE || !s->cfg->present[id])
 		return SLICE_FAIL(-ENOENT, err, "$", "slice %s has no binding %u",
 				  s->name, id);
-	for (unsigned int o = 0; o < SP_MAX_BINDINGS_PER_SLICE; o++) {
-		const struct action_config *a = &s->bindings[o].default_action;
+	if (slice_binding_user(s->cfg, id, user, sizeof(user)) != NULL)
+		return SLICE_FAIL(-EBUSY, err, "$", "binding %u is in use: %s", id, user);
+	c = slice_config_edit(s, err);
+	if (c == NULL)
+		return -ENOMEM;
+	c->present[id] = false;
+	return slice_config_apply(node, s, c, err);
+}
 
-		if (o != id && s->present[o] && a->type == DP_ACTION_FORWARD &&
-		    a->binding == id)
-			return SLICE_FAIL(-EBUSY, err, "$",
-					  "binding %u is the output of binding %u's "
-					  "default action", id, o);
+int
+filter_add(struct node *node, struct slice *s, const struct filter_config *f,
+	   struct sp_error *err)
+{
+	struct slice_config *c;
+	struct filter_config nf = *f;
+	int rc;
+
+	if (slice_config_filter(s->cfg, f->id) >= 0)
+		return SLICE_FAIL(-EEXIST, err, "$.id", "slice %s has a filter %u",
+				  s->name, f->id);
+	c = slice_config_edit(s, err);
+	if (c == NULL)
+		return -ENOMEM;
+	nf.doc = SLICE_DOC_BODY;
+	rc = slice_config_add_filter(c, &nf);
+	if (rc != 0) {
+		slice_config_free(c);
+		return SLICE_FAIL(rc, err, "$", "out of memory");
 	}
+	return slice_config_apply(node, s, c, err);
+}
 
-	d = malloc(sizeof(*d));
-	if (d == NULL)
-		return SLICE_FAIL(-ENOMEM, err, "$", "out of memory");
-	*d = *s;
-	d->present[id] = false;
-	stat = s->stat[id];
-	rc = slice_commit(node, s, d, err);
-	if (rc == 0)
-		node_stat_free(node, stat);
-	free(d);
-	return rc;
+int
+filter_remove(struct node *node, struct slice *s, uint32_t id, struct sp_error *err)
+{
+	int i = slice_config_filter(s->cfg, id);
+	struct slice_config *c;
+
+	if (i < 0)
+		return SLICE_FAIL(-ENOENT, err, "$", "slice %s has no filter %u",
+				  s->name, id);
+	c = slice_config_edit(s, err);
+	if (c == NULL)
+		return -ENOMEM;
+	slice_config_del_filter(c, (uint32_t)i);
+	return slice_config_apply(node, s, c, err);
+}
+
+int
+route_add(struct node *node, struct slice *s, const struct route_config *r,
+	  struct sp_error *err)
+{
+	struct slice_config *c;
+	struct route_config nr = *r;
+	int rc;
+
+	if (slice_config_route(s->cfg, r->id) >= 0)
+		return SLICE_FAIL(-EEXIST, err, "$.id", "slice %s has a route %u",
+				  s->name, r->id);
+	c = slice_config_edit(s, err);
+	if (c == NULL)
+		return -ENOMEM;
+	nr.doc = SLICE_DOC_BODY;
+	rc = slice_config_add_route(c, &nr);
+	if (rc != 0) {
+		slice_config_free(c);
+		return SLICE_FAIL(rc, err, "$", "out of memory");
+	}
+	return slice_config_apply(node, s, c, err);
+}
+
+int
+route_remove(struct node *node, struct slice *s, uint32_t id, struct sp_error *err)
+{
+	int i = slice_config_route(s->cfg, id);
+	struct slice_config *c;
+
+	if (i < 0)
+		return SLICE_FAIL(-ENOENT, err, "$", "slice %s has no route %u",
+				  s->name, id);
+	c = slice_config_edit(s, err);
+	if (c == NULL)
+		return -ENOMEM;
+	slice_config_del_route(c, (uint32_t)i);
+	return slice_config_apply(node, s, c, err);
 }
 
 void

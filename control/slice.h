@@ -5,14 +5,18 @@
 #define SP_CONTROL_SLICE_H
 
 /*
- * Slices and their bindings: the control-plane objects and the one action
- * function per operation that the REST API, start-up and the tests call.
+ * Slices and their configurations: the control-plane objects and the one
+ * action function per operation that the REST API, start-up and the tests
+ * call.
  *
- * Every action validates its whole request first, then builds the new
- * slice table and view, publishes them to the workers under RCU
- * (dp_view_publish()) and only then changes the control-plane objects.  A
- * refused or failed action leaves both the objects and the published tables
- * as they were.  Control plane only.
+ * Every change goes through slice_config_apply(): the whole new
+ * configuration is validated (references, UDP ports across the node, the
+ * slice's reservation, what the code option accepts), counter slots are
+ * taken, the slice's new table is built off the packet path and published
+ * to the workers under RCU, and only then does the configuration become
+ * the slice's.  A refused or failed change leaves the slice, its counters
+ * and the published tables as they were; no other slice's table is
+ * rebuilt.  Control plane only.
  */
 
 #include <stdbool.h>
@@ -20,27 +24,12 @@
 
 #include "control/jsonv.h"
 #include "control/node.h"
+#include "control/slice_config.h"
 #include "dataplane/tables.h"
 
 #define SLICE_TOKEN_LEN 64              /* hex characters */
 
 struct pm_ops;
-
-/* An action as configured (addresses unresolved). */
-struct action_config {
-	enum dp_action_type type;       /* DP_ACTION_NONE: no action */
-	uint16_t binding;               /* forward: output binding id */
-	struct jv_endpoint peer;        /* forward: peer address and port */
-	bool has_queue;                 /* forward: a queue was named */
-	uint16_t queue;
-};
-
-struct binding_config {
-	uint16_t id;
-	unsigned int iface;             /* index in node_config.ifaces */
-	uint16_t udp_port;              /* host order */
-	struct action_config default_action;
-};
 
 struct bandwidth {
 	uint64_t in_bps;
@@ -48,7 +37,7 @@ struct bandwidth {
 };
 
 struct reservation {
-	uint64_t filters;
+	uint64_t filters;               /* lookup entries: filters + routes */
 	uint64_t queues;
 	uint64_t buffers;
 	struct bandwidth bw[SP_MAX_PORTS];      /* by interface index */
@@ -67,24 +56,22 @@ struct slice {
 	const struct pm_ops *pm;
 	struct reservation res;
 	char token[SLICE_TOKEN_LEN + 1];
-	bool present[SP_MAX_BINDINGS_PER_SLICE];
-	struct binding_config bindings[SP_MAX_BINDINGS_PER_SLICE];
-	uint16_t stat[SP_MAX_BINDINGS_PER_SLICE];       /* counter slots */
 	uint64_t drop_base[DP_SLICE_DROP_MAX];
+	struct slice_config *cfg;       /* as acknowledged; never edited */
 	struct dp_slice *table;         /* the table the workers see */
 };
 
 /*
- * Creates a slice from validated-in-shape params: refuses a name in use
+ * Creates a slice with an empty configuration: refuses a name in use
  * (-EEXIST) or a reservation the node cannot admit (-ENOSPC), with *err
- * naming the JSON path under "$" of a slice document.  Returns 0 and the
- * slice in *out, or a negative errno.
+ * naming the JSON path in a slice document.  Returns 0 and the slice in
+ * *out, or a negative errno.
  */
 int slice_create(struct node *node, const struct slice_params *p,
 		 struct slice **out, struct sp_error *err);
 
-/* Deletes a slice, its bindings and its counters.  Returns 0, or -ENOMEM
- * with nothing changed. */
+/* Deletes a slice, its configuration and its counters.  Returns 0, or
+ * -ENOMEM with nothing changed. */
 int slice_delete(struct node *node, struct slice *s);
 
 /* Frees every slice without publishing anything; only once the workers
@@ -98,21 +85,48 @@ struct slice *slice_find(const struct node *node, const char *name);
 struct slice *slice_find_by_token(const struct node *node, const char *token);
 
 /*
- * Adds binding 'b' to slice 's'.  Refuses, with *err naming the JSON path
- * under "$" of a binding document: an id in use (-EEXIST), an interface
- * UDP port already bound by any slice (-EEXIST), a default action naming a
- * binding the slice does not have or a queue (-EINVAL), too many bindings
- * (-ENOSPC).  Returns 0 or a negative errno.
+ * Makes 'cfg' slice s's configuration, or refuses it.  Takes ownership of
+ * cfg either way.  Refusals, with *err naming the JSON path of the element
+ * at fault (from each element's 'doc'):
+ *   -EINVAL  a default action, filter action or route naming a binding the
+ *            slice lacks, or a queue; a filter matching on such a binding;
+ *            two elements of one document that clash (UDP port, prefix);
+ *            what the code option refuses (e.g. routes on passthrough)
+ *   -EEXIST  an interface UDP port bound by another slice, or clashing
+ *            with an element stored before this request
+ *   -ENOSPC  more filters and routes than the slice's reservation; no
+ *            counter slots left
+ *   -ENOMEM  out of memory building the tables
  */
+int slice_config_apply(struct node *node, struct slice *s, struct slice_config *cfg,
+		       struct sp_error *err);
+
+/* Adds binding 'b' (its doc SLICE_DOC_BODY): also refuses an id out of
+ * range (-EINVAL) or in use (-EEXIST). */
 int binding_add(struct node *node, struct slice *s, const struct binding_config *b,
 		struct sp_error *err);
 
-/*
- * Removes binding 'id' from slice 's'.  Refuses an unknown id (-ENOENT) and
- * a binding that another binding's default action forwards to (-EBUSY).
- */
+/* Removes binding 'id': refuses an unknown id (-ENOENT) and a binding that
+ * a default action, filter or route forwards to or a filter matches on
+ * (-EBUSY). */
 int binding_remove(struct node *node, struct slice *s, uint16_t id,
 		   struct sp_error *err);
+
+/* Adds filter 'f' (doc SLICE_DOC_BODY); an id in use is -EEXIST. */
+int filter_add(struct node *node, struct slice *s, const struct filter_config *f,
+	       struct sp_error *err);
+
+/* Removes filter 'id' (-ENOENT if there is none). */
+int filter_remove(struct node *node, struct slice *s, uint32_t id,
+		  struct sp_error *err);
+
+/* Adds route 'r' (doc SLICE_DOC_BODY); an id or prefix in use is -EEXIST. */
+int route_add(struct node *node, struct slice *s, const struct route_config *r,
+	      struct sp_error *err);
+
+/* Removes route 'id' (-ENOENT if there is none). */
+int route_remove(struct node *node, struct slice *s, uint32_t id,
+		 struct sp_error *err);
 
 /* What is left of the node's capacity after every slice's reservation. */
 void node_free_capacity(const struct node *node, struct reservation *free_);

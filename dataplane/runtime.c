@@ -13,7 +13,7 @@
 #include "dataplane/meta.h"
 
 struct dp_runtime *
-dp_runtime_create(const unsigned int *lcores, unsigned int nb)
+dp_runtime_create(const unsigned int *lcores, unsigned int nb, uint32_t nb_filters)
 {
 	struct dp_runtime *rt;
 	size_t qsbr_size;
@@ -53,6 +53,12 @@ dp_runtime_create(const unsigned int *lcores, unsigned int nb)
 		if (w->stats == NULL)
 			goto nomem;
 		rt->stats[i] = w->stats;
+		/* One slot at least, so a node without filters needs no checks. */
+		w->stats->filter_hits = rte_zmalloc_socket("dp_filter_hits",
+			sizeof(uint64_t) * RTE_MAX(nb_filters, 1u), RTE_CACHE_LINE_SIZE,
+			rte_lcore_to_socket_id(lcores[i]));
+		if (w->stats->filter_hits == NULL)
+			goto nomem;
 	}
 	return rt;
 
@@ -150,6 +156,8 @@ dp_runtime_free(struct dp_runtime *rt)
 			continue;
 		for (unsigned int p = 0; p < RTE_MAX_ETHPORTS; p++)
 			rte_free(w->txb[p]);
+		if (w->stats != NULL)
+			rte_free(w->stats->filter_hits);
 		rte_free(w->stats);
 		rte_free(w);
 	}

@@ -52,8 +52,10 @@ struct dp_runtime {
 };
 
 /* Creates a runtime for workers on the 'nb' lcores in lcores[], with an empty
- * view.  Returns NULL and sets errno on failure. */
-struct dp_runtime *dp_runtime_create(const unsigned int *lcores, unsigned int nb);
+ * view and 'nb_filters' filter counter slots per worker.  Returns NULL and
+ * sets errno on failure. */
+struct dp_runtime *dp_runtime_create(const unsigned int *lcores, unsigned int nb,
+				     uint32_t nb_filters);
 
 /* Makes worker 'w' poll rx queue 0 of 'port_id'.  Returns 0 or -ENOSPC. */
 int dp_worker_add_rx_port(struct dp_worker *w, uint16_t port_id);

@@ -51,3 +51,13 @@ dp_stats_binding(struct dp_lcore_stats *const *st, unsigned int nb,
 		out->tx_bytes += dp_count_read(&c->tx_bytes);
 	}
 }
+
+uint64_t
+dp_stats_filter(struct dp_lcore_stats *const *st, unsigned int nb, uint32_t stat)
+{
+	uint64_t hits = 0;
+
+	for (unsigned int w = 0; w < nb; w++)
+		hits += dp_count_read(&st[w]->filter_hits[stat]);
+	return hits;
+}

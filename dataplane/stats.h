@@ -69,6 +69,7 @@ struct dp_lcore_stats {
 	uint64_t node_drops[DP_NODE_DROP_MAX];
 	uint64_t slice_drops[SP_MAX_SLICES][DP_SLICE_DROP_MAX];
 	struct dp_counters binding[SP_MAX_BINDING_SLOTS];
+	uint64_t *filter_hits;          /* [node capacity.filters] */
 } __rte_cache_aligned;
 
 /* Adds 'n' to a counter owned by the calling worker. */
@@ -96,5 +97,9 @@ void dp_stats_slice_drops(struct dp_lcore_stats *const *st, unsigned int nb,
 /* Sums 'nb' workers' counters of binding slot 'stat' into *out. */
 void dp_stats_binding(struct dp_lcore_stats *const *st, unsigned int nb,
 		      uint16_t stat, struct dp_counters *out);
+
+/* Sums 'nb' workers' hits of filter counter slot 'stat'. */
+uint64_t dp_stats_filter(struct dp_lcore_stats *const *st, unsigned int nb,
+			 uint32_t stat);
 
 #endif /* SP_DP_STATS_H */

@@ -12,22 +12,43 @@
 #include <rte_malloc.h>
 
 struct dp_slice *
-dp_slice_alloc(uint16_t slot, const struct pm_ops *pm)
+dp_slice_alloc(uint16_t slot, const struct pm_ops *pm, uint32_t nb_filters,
+	       uint32_t nb_routes)
 {
 	struct dp_slice *s = rte_zmalloc("dp_slice", sizeof(*s), RTE_CACHE_LINE_SIZE);
 
-	if (s == NULL) {
-		errno = ENOMEM;
-		return NULL;
-	}
+	if (s == NULL)
+		goto nomem;
 	s->slot = slot;
 	s->pm = pm;
+	s->nb_filters = nb_filters;
+	s->nb_routes = nb_routes;
+	if (nb_filters != 0) {
+		s->filters = rte_zmalloc("dp_filters", sizeof(*s->filters) * nb_filters,
+					 RTE_CACHE_LINE_SIZE);
+		if (s->filters == NULL)
+			goto nomem;
+	}
+	if (nb_routes != 0) {
+		s->routes = rte_zmalloc("dp_routes", sizeof(*s->routes) * nb_routes,
+					RTE_CACHE_LINE_SIZE);
+		if (s->routes == NULL)
+			goto nomem;
+	}
 	return s;
+nomem:
+	dp_slice_free(s);
+	errno = ENOMEM;
+	return NULL;
 }
 
 void
 dp_slice_free(struct dp_slice *s)
 {
+	if (s == NULL)
+		return;
+	rte_free(s->filters);
+	rte_free(s->routes);
 	rte_free(s);
 }
 

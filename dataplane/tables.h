@@ -65,11 +65,26 @@ struct dp_binding {
 	struct dp_action default_action;
 };
 
+/* A filter's result. */
+struct dp_filter {
+	struct dp_action action;
+	uint32_t stat;                  /* hit counter slot */
+};
+
+struct rte_acl_ctx;
+struct rte_fib;
+
 /* One slice's table. */
 struct dp_slice {
 	uint16_t slot;                  /* index in dp_view.slices */
 	const struct pm_ops *pm;        /* the slice's code option */
 	struct dp_binding bindings[SP_MAX_BINDINGS_PER_SLICE];
+	struct rte_acl_ctx *acl;        /* filters (NULL: none) */
+	struct rte_fib *fib;            /* routes (NULL: none) */
+	uint32_t nb_filters;
+	uint32_t nb_routes;
+	struct dp_filter *filters;      /* ACL userdata i+1 -> filters[i] */
+	struct dp_action *routes;       /* FIB next hop j+1 -> routes[j] */
 };
 
 /* The demux key: exact match on where the packet arrived and was sent to.
@@ -91,11 +106,14 @@ struct dp_view {
 	const struct dp_slice *slices[SP_MAX_SLICES];
 };
 
-/* Allocates a zeroed slice table for slot 'slot' running 'pm'.
- * Returns NULL and sets errno on failure. */
-struct dp_slice *dp_slice_alloc(uint16_t slot, const struct pm_ops *pm);
+/* Allocates a zeroed slice table for slot 'slot' running 'pm', with room
+ * for 'nb_filters' filter and 'nb_routes' route results.  Returns NULL and
+ * sets errno on failure. */
+struct dp_slice *dp_slice_alloc(uint16_t slot, const struct pm_ops *pm,
+				uint32_t nb_filters, uint32_t nb_routes);
 
-/* Frees a slice table; NULL is allowed. */
+/* Frees a slice table; NULL is allowed.  Its classifiers are the code
+ * option's to free first (pm_ops.table_free). */
 void dp_slice_free(struct dp_slice *s);
 
 /* Returns a new view with the same slices as 'old' (or none if 'old' is

@@ -3,7 +3,7 @@
 
 /*
  * The worker's run-to-completion loop:
- *   rx burst -> demux -> per slice: code option -> format -> tx buffer,
+ *   rx burst -> demux -> per slice: parse -> lookup -> format -> tx buffer,
  * with the tx buffers drained on a TSC timer, as in DPDK's l3fwd.
  */
 
@@ -15,6 +15,7 @@
 
 #include "dataplane/demux.h"
 #include "dataplane/fmt.h"
+#include "dataplane/lookup.h"
 #include "dataplane/meta.h"
 #include "dataplane/runtime.h"
 #include "pm/pm.h"
@@ -39,8 +40,8 @@ dp_worker_tx(struct dp_worker *w, struct rte_mbuf **pkts,
 	}
 }
 
-/* Runs one slice's packets through its code option and acts on the result:
- * forward (format + tx), or count and free. */
+/* Runs one slice's packets through parse, lookup and format and acts on
+ * each result: forward (format + tx), or count and free. */
 static void
 dp_worker_slice_burst(struct dp_worker *w, const struct dp_slice *s,
 		      struct rte_mbuf **pkts, uint16_t n)
@@ -48,6 +49,7 @@ dp_worker_slice_burst(struct dp_worker *w, const struct dp_slice *s,
 	const struct dp_action *acts[SP_BURST];
 	const struct dp_forward *fwd[SP_BURST];
 	struct rte_mbuf *out[SP_BURST];
+	struct dp_key keys[SP_BURST];
 	uint64_t *drops = w->stats->slice_drops[s->slot];
 	uint16_t nb_out = 0;
 
@@ -61,7 +63,8 @@ dp_worker_slice_burst(struct dp_worker *w, const struct dp_slice *s,
 		dp_count(&c->rx_bytes, rte_pktmbuf_pkt_len(pkts[i]));
 	}
 
-	s->pm->classify_burst(s, pkts, n, acts);
+	n = s->pm->parse_burst(s, pkts, n, keys, drops);
+	dp_lookup_burst(s, pkts, keys, n, acts, w->stats);
 
 	for (uint16_t i = 0; i < n; i++) {
 		switch (acts[i]->type) {
@@ -83,6 +86,8 @@ dp_worker_slice_burst(struct dp_worker *w, const struct dp_slice *s,
 		rte_pktmbuf_free(pkts[i]);
 	}
 
+	if (s->pm->format_burst != NULL)
+		s->pm->format_burst(s, out, nb_out);
 	dp_format_burst(out, fwd, nb_out);
 	dp_worker_tx(w, out, fwd, nb_out);
 }

@@ -6,10 +6,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "pm/ipv4/ipv4.h"
 #include "pm/passthrough/passthrough.h"
 
 static const struct pm_ops *const pm_table[] = {
 	&pm_passthrough_ops,
+	&pm_ipv4_ops,
 };
 
 const struct pm_ops *

@@ -3,18 +3,60 @@
 
 #include "pm/passthrough/passthrough.h"
 
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
 #include "dataplane/meta.h"
 
-/* Each packet gets its input binding's default action. */
-static void
-passthrough_classify_burst(const struct dp_slice *s, struct rte_mbuf **pkts,
-			   uint16_t n, const struct dp_action **acts)
+/* The key: the payload's first 14 bytes and the input binding. */
+static uint16_t
+passthrough_parse_burst(const struct dp_slice *s, struct rte_mbuf **pkts,
+			uint16_t n, struct dp_key *keys, uint64_t *drops)
 {
-	for (uint16_t i = 0; i < n; i++)
-		acts[i] = &s->bindings[dp_meta(pkts[i])->binding].default_action;
+	(void)s;
+	(void)drops;
+	for (uint16_t i = 0; i < n; i++) {
+		struct dp_key *k = &keys[i];
+		uint16_t len;
+		const uint8_t *p = pm_payload(pkts[i], &len);
+
+		memset(k, 0, sizeof(*k));
+		k->binding = rte_cpu_to_be_32(dp_meta(pkts[i])->binding);
+		if (len > 0)
+			k->b0 = p[0];
+		if (len > 1)
+			memcpy(k->bytes, p + 1, RTE_MIN(len - 1, DP_KEY_BYTES - 1));
+	}
+	return n;
+}
+
+/* Refuses routes: there is no destination address to route on. */
+static int
+passthrough_validate_config(const struct pm_config *cfg, struct pm_fault *fault)
+{
+	if (cfg->nb_routes == 0)
+		return 0;
+	fault->collection = "routes";
+	fault->index = 0;
+	snprintf(fault->msg, sizeof(fault->msg),
+		 "the passthrough code option has no routes (its payload has no "
+		 "address to route on)");
+	return -EINVAL;
+}
+
+static int
+passthrough_table_build(struct dp_slice *t, const struct pm_config *cfg)
+{
+	return dp_lookup_build(t, DP_KEY_GENERIC, cfg->rules, cfg->nb_rules, NULL, 0);
 }
 
 const struct pm_ops pm_passthrough_ops = {
 	.name = "passthrough",
-	.classify_burst = passthrough_classify_burst,
+	.key_layout = DP_KEY_GENERIC,
+	.validate_config = passthrough_validate_config,
+	.table_build = passthrough_table_build,
+	.table_free = dp_lookup_free,
+	.parse_burst = passthrough_parse_burst,
+	.format_burst = NULL,
 };

@@ -84,7 +84,8 @@ slice_suite_init(void)
 	node->cfg.capacity.buffers = 5000;
 	node->cfg.nb_workers = 1;
 	node->cfg.workers[0] = 1;
-	node->rt = dp_runtime_create((unsigned int[]){ rte_get_main_lcore() }, 1);
+	node->rt = dp_runtime_create((unsigned int[]){ rte_get_main_lcore() }, 1,
+				     (uint32_t)node->cfg.capacity.filters);
 	if (node->rt == NULL)
 		return -1;
 	/* From here on an empty node's view has an (empty) demux hash. */
@@ -301,14 +302,14 @@ expect_binding(const struct slice *s, uint16_t id, unsigned int iface, uint16_t 
 	char ctx[64];
 
 	snprintf(ctx, sizeof(ctx), "%s binding %u", s->name, id);
-	CU_EXPECT(s->present[id], "%s: not present in the slice", ctx);
+	CU_EXPECT(s->cfg->present[id], "%s: not present in the slice", ctx);
 	CU_EXPECT(dp_view_current(node->rt)->slices[s->slot] == s->table,
 		  "%s: the view does not hold the slice's table", ctx);
 	CU_EXPECT(db->present, "%s: not present in the table", ctx);
 	CU_EXPECT_UINT(db->port_id, iface, ctx);
 	CU_EXPECT_UINT(db->ip, node->cfg.ifaces[iface].ipv4, ctx);
 	CU_EXPECT_UINT(db->udp_port, htons(port), ctx);
-	CU_EXPECT_UINT(db->stat, s->stat[id], ctx);
+	CU_EXPECT_UINT(db->stat, s->cfg->bindings[id].stat, ctx);
 	CU_EXPECT(node->stat_used[db->stat], "%s: stat slot %u is not in use", ctx,
 		  db->stat);
 	CU_EXPECT_UINT(db->default_action.type, type, ctx);
@@ -362,7 +363,7 @@ test_create(void)
 		tables += v->slices[i] != NULL;
 	CU_EXPECT_UINT(tables, 1, "tables in the view");
 	for (unsigned int id = 0; id < SP_MAX_BINDINGS_PER_SLICE; id++)
-		present += a->present[id] + a->table->bindings[id].present;
+		present += a->cfg->present[id] + a->table->bindings[id].present;
 	CU_EXPECT_UINT(present, 0, "bindings in a new slice");
 	CU_EXPECT_INT(demux_keys(), 0, "no demux keys");
 
@@ -523,16 +524,16 @@ test_binding_add(void)
 	s = make_slice("fwd");
 	add_ok(s, B(0, 1, 7000, FWD(0, PEER_A, 9000)));       /* to itself */
 	expect_binding(s, 0, 1, 7000, DP_ACTION_FORWARD);
-	expect_forward(&s->table->bindings[0].default_action, 1, 7000, s->stat[0],
+	expect_forward(&s->table->bindings[0].default_action, 1, 7000, s->cfg->bindings[0].stat,
 		       PEER_A, 9000, "binding 0 to itself");
 	t0 = s->table;
 
 	add_ok(s, B(5, 0, 7001, FWD(0, PEER_B, 9001)));       /* eth0 -> eth1 */
 	CU_EXPECT(s->table != t0, "binding_add did not build a new table");
 	expect_binding(s, 5, 0, 7001, DP_ACTION_FORWARD);
-	expect_forward(&s->table->bindings[5].default_action, 1, 7000, s->stat[0],
+	expect_forward(&s->table->bindings[5].default_action, 1, 7000, s->cfg->bindings[0].stat,
 		       PEER_B, 9001, "binding 5 to binding 0");
-	CU_EXPECT(s->stat[5] != s->stat[0], "bindings 0 and 5 share a counter slot");
+	CU_EXPECT(s->cfg->bindings[5].stat != s->cfg->bindings[0].stat, "bindings 0 and 5 share a counter slot");
 
 	add_ok(s, B(SP_MAX_BINDINGS_PER_SLICE - 1, 0, 7002, DROP));
 	add_ok(s, B(7, 1, 7003, ACT(DP_ACTION_EXCEPTION)));
@@ -542,17 +543,17 @@ test_binding_add(void)
 	expect_binding(s, 7, 1, 7003, DP_ACTION_EXCEPTION);
 	expect_binding(s, 8, 0, 7004, DP_ACTION_NONE);
 	expect_binding(s, 9, 1, 7005, DP_ACTION_FORWARD);
-	expect_forward(&s->table->bindings[9].default_action, 0, 7001, s->stat[5],
+	expect_forward(&s->table->bindings[9].default_action, 0, 7001, s->cfg->bindings[5].stat,
 		       PEER_A, 1, "binding 9 to binding 5");
 	/* The earlier bindings survive every rebuild. */
 	expect_binding(s, 0, 1, 7000, DP_ACTION_FORWARD);
 	expect_binding(s, 5, 0, 7001, DP_ACTION_FORWARD);
-	expect_forward(&s->table->bindings[5].default_action, 1, 7000, s->stat[0],
+	expect_forward(&s->table->bindings[5].default_action, 1, 7000, s->cfg->bindings[0].stat,
 		       PEER_B, 9001, "binding 5 after rebuilds");
 	CU_EXPECT_INT(demux_keys(), 6, "demux keys");
 	CU_EXPECT_UINT(stats_used(), 6, "counter slots");
 	for (unsigned int id = 0; id < SP_MAX_BINDINGS_PER_SLICE; id++)
-		present += s->present[id] + s->table->bindings[id].present;
+		present += s->cfg->present[id] + s->table->bindings[id].present;
 	CU_EXPECT_UINT(present, 2 * 6, "bindings present in the slice and its table");
 	delete_ok(s);
 	expect_clean("binding_add");
@@ -620,7 +621,7 @@ test_binding_remove(void)
 	add_ok(s, B(0, 0, 9000, DROP));
 	add_ok(s, B(1, 0, 9001, FWD(0, PEER_A, 1)));
 	add_ok(s, B(2, 1, 9002, FWD(2, PEER_B, 2)));          /* to itself */
-	st2 = s->stat[2];
+	st2 = s->cfg->bindings[2].stat;
 
 	for (size_t i = 0; i < CU_DIM(unknown); i++)
 		expect_refused(s, NULL, unknown[i], -ENOENT, "$", &err, "unknown id");
@@ -629,7 +630,7 @@ test_binding_remove(void)
 
 	/* A binding that forwards to itself can go. */
 	remove_ok(s, 2);
-	CU_EXPECT(!s->present[2] && !s->table->bindings[2].present, "binding 2 present");
+	CU_EXPECT(!s->cfg->present[2] && !s->table->bindings[2].present, "binding 2 present");
 	CU_EXPECT(dp_view_current(node->rt)->slices[s->slot] == s->table, "view");
 	CU_EXPECT(demux_find(1, 9002, &data) < 0, "binding 2's key still in the demux");
 	CU_EXPECT(!node->stat_used[st2], "counter slot %u still in use", st2);
@@ -639,7 +640,7 @@ test_binding_remove(void)
 	expect_refused(s, NULL, 2, -ENOENT, "$", &err, "removed twice");
 
 	add_ok(s, B(10, 0, 9010, DROP));
-	CU_EXPECT_UINT(s->stat[10], st2, "freed counter slot reused");
+	CU_EXPECT_UINT(s->cfg->bindings[10].stat, st2, "freed counter slot reused");
 	add_ok(s, B(2, 1, 9002, DROP));        /* its port is free */
 	expect_binding(s, 2, 1, 9002, DP_ACTION_DROP);
 
@@ -687,7 +688,7 @@ test_counters_baselines(void)
 	node_reset();
 	s = make_slice("cnt");
 	add_ok(s, B(0, 0, 9100, DROP));
-	stat = s->stat[0];
+	stat = s->cfg->bindings[0].stat;
 	slot = s->slot;
 	expect_counters(stat, 0, 0, 0, 0, "new binding");
 	dp_count(&st->binding[stat].rx_packets, 5);
@@ -705,7 +706,7 @@ test_counters_baselines(void)
 	/* A binding that takes over the counter slot starts from zero. */
 	remove_ok(s, 0);
 	add_ok(s, B(1, 0, 9101, DROP));
-	CU_EXPECT_UINT(s->stat[1], stat, "slot reused");
+	CU_EXPECT_UINT(s->cfg->bindings[1].stat, stat, "slot reused");
 	expect_counters(stat, 0, 0, 0, 0, "reused slot");
 	dp_count(&st->binding[stat].rx_packets, 2);
 	dp_count(&st->binding[stat].tx_bytes, 64);
@@ -726,7 +727,7 @@ test_counters_baselines(void)
 
 	/* And a binding of another slice, and node_stat_alloc() itself. */
 	add_ok(s, B(0, 1, 9100, DROP));
-	CU_EXPECT_UINT(s->stat[0], stat, "slot reused by another slice");
+	CU_EXPECT_UINT(s->cfg->bindings[0].stat, stat, "slot reused by another slice");
 	expect_counters(stat, 0, 0, 0, 0, "slot reused by another slice");
 	delete_ok(s);
 	CU_EXPECT_INT(node_stat_alloc(node), stat, "alloc after delete");
@@ -755,7 +756,7 @@ test_slice_delete(void)
 	slot = a->slot;
 	memcpy(token, a->token, sizeof(token));
 	for (unsigned int id = 0; id < 3; id++)
-		stat[id] = a->stat[id];
+		stat[id] = a->cfg->bindings[id].stat;
 
 	delete_ok(a);
 	CU_EXPECT(dp_view_current(node->rt)->slices[slot] == NULL, "view slot not empty");
@@ -806,7 +807,7 @@ test_stat_exhaustion(void)
 
 	node_stat_free(node, 1234);
 	add_ok(s, b);
-	CU_EXPECT_UINT(s->stat[0], 1234, "the one free slot");
+	CU_EXPECT_UINT(s->cfg->bindings[0].stat, 1234, "the one free slot");
 	delete_ok(s);
 	CU_EXPECT_INT(node_stat_alloc(node), 1234, "given back by slice_delete");
 	for (unsigned int i = 0; i < SP_MAX_BINDING_SLOTS; i++)

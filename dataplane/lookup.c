@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Copyright (c) 2026 The slicepath authors */
+
+#include "dataplane/lookup.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_acl.h>
+#include <rte_fib.h>
+#include <rte_malloc.h>
+
+#include "dataplane/meta.h"
+#include "dataplane/tables.h"
+
+#define DP_ACL_FIELDS 6
+
+/* ACL field layouts over struct dp_key; see dataplane/lookup.h. */
+#define DP_FIELD(type_, size_, idx, input, member) \
+	{ .type = RTE_ACL_FIELD_TYPE_##type_, .size = (size_), .field_index = (idx), \
+	  .input_index = (input), .offset = offsetof(struct dp_key, member) }
+
+static const struct rte_acl_field_def dp_acl_ipv4[DP_ACL_FIELDS] = {
+	DP_FIELD(BITMASK, 1, 0, 0, b0),
+	DP_FIELD(BITMASK, 4, 1, 1, binding),
+	DP_FIELD(MASK, 4, 2, 2, ipv4.src),
+	DP_FIELD(MASK, 4, 3, 3, ipv4.dst),
+	DP_FIELD(RANGE, 2, 4, 4, ipv4.sport),
+	DP_FIELD(RANGE, 2, 5, 4, ipv4.dport),
+};
+
+static const struct rte_acl_field_def dp_acl_generic[DP_ACL_FIELDS] = {
+	DP_FIELD(BITMASK, 1, 0, 0, b0),
+	DP_FIELD(BITMASK, 4, 1, 1, binding),
+	DP_FIELD(BITMASK, 4, 2, 2, bytes[0]),
+	DP_FIELD(BITMASK, 4, 3, 3, bytes[4]),
+	DP_FIELD(BITMASK, 4, 4, 4, bytes[8]),
+	DP_FIELD(BITMASK, 4, 5, 5, bytes[12]),
+};
+
+RTE_ACL_RULE_DEF(dp_acl_rule, DP_ACL_FIELDS);
+
+/* Big-endian bytes p[0..3] as a host-order word (zero past 'avail'). */
+static uint32_t
+dp_be_word(const uint8_t *p, unsigned int avail)
+{
+	uint32_t w = 0;
+
+	for (unsigned int i = 0; i < 4; i++)
+		w = (w << 8) | (i < avail ? p[i] : 0);
+	return w;
+}
+
+/* Fills an ACL rule's fields from a match. */
+static void
+dp_acl_rule_fill(struct dp_acl_rule *r, enum dp_key_layout layout,
+		 const struct dp_match *m)
+{
+	struct rte_acl_field *f = r->field;
+
+	f[1].value.u32 = m->binding;
+	f[1].mask_range.u32 = m->any_binding ? 0 : UINT32_MAX;
+	if (layout == DP_KEY_IPV4) {
+		f[0].value.u8 = m->ipv4.proto;
+		f[0].mask_range.u8 = m->ipv4.any_proto ? 0 : UINT8_MAX;
+		f[2].value.u32 = m->ipv4.src;
+		f[2].mask_range.u32 = m->ipv4.src_len;
+		f[3].value.u32 = m->ipv4.dst;
+		f[3].mask_range.u32 = m->ipv4.dst_len;
+		f[4].value.u16 = m->ipv4.sport_lo;
+		f[4].mask_range.u16 = m->ipv4.sport_hi;
+		f[5].value.u16 = m->ipv4.dport_lo;
+		f[5].mask_range.u16 = m->ipv4.dport_hi;
+		return;
+	}
+	f[0].value.u8 = m->generic.key[0];
+	f[0].mask_range.u8 = m->generic.mask[0];
+	for (unsigned int w = 0; w < 4; w++) {
+		unsigned int at = 1 + 4 * w;
+
+		f[2 + w].value.u32 = dp_be_word(&m->generic.key[at], DP_KEY_BYTES - at);
+		f[2 + w].mask_range.u32 = dp_be_word(&m->generic.mask[at], DP_KEY_BYTES - at);
+	}
+}
+
+/* Orders rule indices as a TCAM does: lower priority, then lower id. */
+static const struct dp_rule *dp_sort_rules;
+
+static int
+dp_rule_rank_cmp(const void *a, const void *b)
+{
+	const struct dp_rule *x = &dp_sort_rules[*(const uint32_t *)a];
+	const struct dp_rule *y = &dp_sort_rules[*(const uint32_t *)b];
+
+	if (x->priority != y->priority)
+		return x->priority < y->priority ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Builds t->acl from the rules. */
+static int
+dp_acl_build(struct dp_slice *t, enum dp_key_layout layout,
+	     const struct dp_rule *rules, uint32_t n)
+{
+	static unsigned int generation;
+	char name[RTE_ACL_NAMESIZE];
+	struct rte_acl_param param = {
+		.name = name,
+		.socket_id = SOCKET_ID_ANY,
+		.rule_size = RTE_ACL_RULE_SZ(DP_ACL_FIELDS),
+		.max_rule_num = n,
+	};
+	struct rte_acl_config cfg = { .num_categories = 1, .num_fields = DP_ACL_FIELDS };
+	struct dp_acl_rule *acl_rules = calloc(n, sizeof(*acl_rules));
+	uint32_t *order = calloc(n, sizeof(*order));
+	int rc = -ENOMEM;
+
+	if (acl_rules == NULL || order == NULL)
+		goto out;
+	for (uint32_t i = 0; i < n; i++)
+		order[i] = i;
+	/* rte_acl: the highest priority value wins, so rank 0 gets n. */
+	dp_sort_rules = rules;
+	qsort(order, n, sizeof(*order), dp_rule_rank_cmp);
+	for (uint32_t rank = 0; rank < n; rank++) {
+		struct dp_acl_rule *r = &acl_rules[rank];
+		uint32_t i = order[rank];
+
+		r->data.category_mask = 1;
+		r->data.priority = (int32_t)(n - rank);
+		r->data.userdata = i + 1;
+		dp_acl_rule_fill(r, layout, &rules[i].match);
+	}
+	memcpy(cfg.defs, layout == DP_KEY_IPV4 ? dp_acl_ipv4 : dp_acl_generic,
+	       sizeof(dp_acl_ipv4));
+
+	snprintf(name, sizeof(name), "acl_%u", generation++);
+	t->acl = rte_acl_create(&param);
+	if (t->acl == NULL)
+		goto out;
+	rc = rte_acl_add_rules(t->acl, (const struct rte_acl_rule *)acl_rules, n);
+	if (rc == 0)
+		rc = rte_acl_build(t->acl, &cfg);
+out:
+	free(acl_rules);
+	free(order);
+	return rc;
+}
+
+/* Builds t->fib from the routes. */
+static int
+dp_fib_build(struct dp_slice *t, const struct dp_route *routes, uint32_t n)
+{
+	static unsigned int generation;
+	char name[32];
+	struct rte_fib_conf conf = {
+		/* A RIB-backed FIB grows with the routes; DIR24_8 would take
+		 * 64 MB per slice whatever its size. */
+		.type = RTE_FIB_DUMMY,
+		.default_nh = 0,
+		.max_routes = (int)n,
+	};
+
+	snprintf(name, sizeof(name), "fib_%u", generation++);
+	t->fib = rte_fib_create(name, SOCKET_ID_ANY, &conf);
+	if (t->fib == NULL)
+		return -ENOMEM;
+	for (uint32_t j = 0; j < n; j++) {
+		int rc = rte_fib_add(t->fib, routes[j].prefix, routes[j].len, j + 1);
+
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+int
+dp_lookup_build(struct dp_slice *t, enum dp_key_layout layout,
+		const struct dp_rule *rules, uint32_t nb_rules,
+		const struct dp_route *routes, uint32_t nb_routes)
+{
+	int rc = 0;
+
+	if (nb_rules != 0)
+		rc = dp_acl_build(t, layout, rules, nb_rules);
+	if (rc == 0 && nb_routes != 0)
+		rc = dp_fib_build(t, routes, nb_routes);
+	if (rc != 0)
+		dp_lookup_free(t);
+	return rc;
+}
+
+void
+dp_lookup_free(struct dp_slice *t)
+{
+	rte_acl_free(t->acl);
+	t->acl = NULL;
+	rte_fib_free(t->fib);
+	t->fib = NULL;
+}
+
+void
+dp_lookup_burst(const struct dp_slice *s, struct rte_mbuf **pkts,
+		const struct dp_key *keys, uint16_t n,
+		const struct dp_action **acts, struct dp_lcore_stats *st)
+{
+	const uint8_t *data[SP_BURST];
+	uint32_t results[SP_BURST] = { 0 };
+	uint32_t dst[SP_BURST];
+	uint64_t nh[SP_BURST];
+	uint16_t miss[SP_BURST];
+	uint16_t nb_miss = 0;
+
+	if (s->acl != NULL) {
+		for (uint16_t i = 0; i < n; i++)
+			data[i] = (const uint8_t *)&keys[i];
+		rte_acl_classify(s->acl, data, results, n, 1);
+	}
+	for (uint16_t i = 0; i < n; i++) {
+		if (results[i] != 0) {
+			const struct dp_filter *f = &s->filters[results[i] - 1];
+
+			acts[i] = &f->action;
+			dp_count(&st->filter_hits[f->stat], 1);
+			continue;
+		}
+		acts[i] = &s->bindings[dp_meta(pkts[i])->binding].default_action;
+		dst[nb_miss] = rte_be_to_cpu_32(keys[i].ipv4.dst);
+		miss[nb_miss++] = i;
+	}
+	if (s->fib == NULL || nb_miss == 0)
+		return;
+	rte_fib_lookup_bulk(s->fib, dst, nh, nb_miss);
+	for (uint16_t k = 0; k < nb_miss; k++)
+		if (nh[k] != 0)
+			acts[miss[k]] = &s->routes[nh[k] - 1];
+}

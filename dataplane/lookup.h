@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Copyright (c) 2026 The slicepath authors */
+
+#ifndef SP_DP_LOOKUP_H
+#define SP_DP_LOOKUP_H
+
+/*
+ * lookup: a slice's key -> an action, through the slice's own filter table
+ * (an rte_acl context: wildcard key/mask with priority, first match wins,
+ * as in the SPP's TCAM) and then its routes (an rte_fib, longest prefix
+ * match on the inner IPv4 destination), and last its input binding's
+ * default action.
+ *
+ * Built by the control plane (dp_lookup_build) into a slice table that is
+ * then published under RCU (dataplane/tables.h); read-only on workers.
+ */
+
+#include <stdint.h>
+
+#include <rte_byteorder.h>
+#include <rte_mbuf.h>
+
+#include "dataplane/stats.h"
+
+struct dp_slice;
+struct dp_action;
+
+/* Length of the generic key, in bytes: the SPP TCAM's 112 bits. */
+#define DP_KEY_BYTES 14
+
+/*
+ * The lookup key a code option's parse stage builds, laid out for rte_acl
+ * (network byte order, a one-byte first field, then 4-byte input words).
+ * The input binding rides along as the SPP's hidden slice-local field.
+ */
+struct dp_key {
+	uint8_t b0;                     /* ipv4: protocol; generic: key[0] */
+	uint8_t pad[3];
+	rte_be32_t binding;             /* input binding id */
+	union {
+		struct {
+			rte_be32_t src;
+			rte_be32_t dst;
+			rte_be16_t sport;       /* 0 if the packet has none */
+			rte_be16_t dport;
+		} ipv4;
+		uint8_t bytes[16];      /* generic: key[1..13], then zeros */
+	};
+} __rte_aligned(8);
+
+/* How a code option's keys are matched. */
+enum dp_key_layout {
+	DP_KEY_GENERIC,         /* 112-bit key and mask */
+	DP_KEY_IPV4,            /* protocol, prefixes, port ranges */
+};
+
+/* One filter's match.  Zero masks and full ranges are wildcards. */
+struct dp_match {
+	uint8_t binding;
+	bool any_binding;
+	union {
+		struct {
+			uint32_t src;           /* host order */
+			uint32_t dst;
+			uint8_t src_len;        /* prefix lengths, 0..32 */
+			uint8_t dst_len;
+			uint8_t proto;
+			bool any_proto;
+			uint16_t sport_lo, sport_hi;
+			uint16_t dport_lo, dport_hi;
+		} ipv4;
+		struct {
+			uint8_t key[DP_KEY_BYTES];
+			uint8_t mask[DP_KEY_BYTES];
+		} generic;
+	};
+};
+
+/* A filter as the builder takes it: lower priority wins, then lower id. */
+struct dp_rule {
+	uint32_t priority;
+	uint32_t id;
+	struct dp_match match;
+};
+
+/* A route: prefix (host order) and length. */
+struct dp_route {
+	uint32_t prefix;
+	uint8_t len;
+};
+
+/*
+ * Builds slice table t's classifiers: an ACL context from rules[0..nb_rules)
+ * whose match i selects t->filters[i], and a FIB from routes[0..nb_routes)
+ * whose route j selects t->routes[j].  Either may be empty (no classifier).
+ * Returns 0 or a negative errno, with nothing left allocated on failure.
+ */
+int dp_lookup_build(struct dp_slice *t, enum dp_key_layout layout,
+		    const struct dp_rule *rules, uint32_t nb_rules,
+		    const struct dp_route *routes, uint32_t nb_routes);
+
+/* Frees what dp_lookup_build() made; safe on a table it never touched. */
+void dp_lookup_free(struct dp_slice *t);
+
+/*
+ * Finds the action for each of 'n' keys of slice 's' (keys[i] is pkts[i]'s):
+ * its best filter, else its longest matching route (DP_KEY_IPV4 only),
+ * else the input binding's default action.  Counts filter hits in st.
+ */
+void dp_lookup_burst(const struct dp_slice *s, struct rte_mbuf **pkts,
+		     const struct dp_key *keys, uint16_t n,
+		     const struct dp_action **acts, struct dp_lcore_stats *st);
+
+#endif /* SP_DP_LOOKUP_H */
