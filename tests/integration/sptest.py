@@ -9,6 +9,7 @@ counted by Checks and reported as "N passed, M failed" on the last line.
 """
 
 import http.client
+import uuid
 import json
 import os
 import signal
@@ -185,11 +186,13 @@ def read_pcap(path):
     return frames
 
 
-def tshark(pcap, fields):
-    """Decodes 'pcap' with tshark (checksums verified); one dict per frame."""
+def tshark(pcap, fields, extra=(), occurrence="f"):
+    """Decodes 'pcap' with tshark (checksums verified); one dict per frame.
+    occurrence "f" takes each field's first occurrence, "a" all of them,
+    comma-separated (outer, then inner with a decode-as in 'extra')."""
     cmd = ["tshark", "-r", pcap, "-o", "ip.check_checksum:TRUE",
            "-o", "udp.check_checksum:TRUE", "-T", "fields", "-E", "separator=|",
-           "-E", "occurrence=f"]
+           "-E", f"occurrence={occurrence}", *extra]
     for fld in fields:
         cmd += ["-e", fld]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
@@ -211,3 +214,80 @@ def wait_for(predicate, timeout=20.0, interval=0.1):
 
 def tempdir():
     return tempfile.TemporaryDirectory(prefix="slicepath-test-")
+
+
+SKIP = 77       # meson's exit status for a skipped test
+
+
+def _run(*cmd):
+    return subprocess.run(cmd, check=True, capture_output=True, text=True)
+
+
+def netns_main(inside):
+    """Runs inside(*sys.argv[2:]) in a network namespace of the test's own.
+
+    The script calls this from __main__; it re-executes itself under
+    'ip netns exec' with "--inside" and deletes the namespace afterwards.
+    Without root, or where namespaces cannot be made, it exits SKIP."""
+    if len(sys.argv) > 1 and sys.argv[1] == "--inside":
+        inside(*sys.argv[2:])
+        return
+    if os.geteuid() != 0:
+        print("SKIP: needs root to create a network namespace")
+        sys.exit(SKIP)
+    ns = "sptest-" + uuid.uuid4().hex[:8]
+    try:
+        _run("ip", "netns", "add", ns)
+    except (subprocess.CalledProcessError, FileNotFoundError) as e:
+        print(f"SKIP: cannot create a network namespace: {e}")
+        sys.exit(SKIP)
+    try:
+        r = subprocess.run(["ip", "netns", "exec", ns, sys.executable, sys.argv[0],
+                            "--inside", *sys.argv[1:]])
+        sys.exit(r.returncode)
+    finally:
+        subprocess.run(["ip", "netns", "del", ns])
+
+
+def setup_veth(src="vsrc", node="vnode"):
+    """Loopback for the API, and a quiet veth pair: the test sends into
+    'src', the node reads 'node'."""
+    _run("ip", "link", "set", "lo", "up")
+    _run("ip", "link", "add", src, "type", "veth", "peer", "name", node)
+    for dev in (src, node):
+        # No IPv6, so the kernel sends nothing of its own on the pair.
+        with open(f"/proc/sys/net/ipv6/conf/{dev}/disable_ipv6", "w") as f:
+            f.write("1")
+        _run("ip", "link", "set", dev, "up")
+
+
+def send_frames(frames, dev="vsrc"):
+    with socket.socket(socket.AF_PACKET, socket.SOCK_RAW) as s:
+        s.bind((dev, 0))
+        for fr in frames:
+            s.send(fr)
+
+
+def is_udp4(frame):
+    return len(frame) >= 42 and frame[12:14] == b"\x08\x00" and frame[23] == 17
+
+
+def udp_payload(frame):
+    """The UDP payload of an Ethernet/IPv4/UDP frame (by the UDP length)."""
+    ihl = (frame[14] & 0x0F) * 4
+    udp = 14 + ihl
+    udp_len = int.from_bytes(frame[udp + 4:udp + 6], "big")
+    return frame[udp + 8:udp + udp_len]
+
+
+def pcapgen(binary, out, flows, dst_mac="02:00:00:00:00:01"):
+    """Runs tools/pcapgen; returns the frames it wrote."""
+    args = [binary, "-o", out, "--dst-mac", dst_mac]
+    for f in flows:
+        args += ["--flow", f]
+    _run(*args)
+    return read_pcap(out)
+
+
+def flow_count(spec):
+    return int(spec.split("count=")[1].split(",")[0]) if "count=" in spec else 1

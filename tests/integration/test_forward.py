@@ -15,14 +15,10 @@ Needs root (network namespaces); otherwise it reports itself skipped (77).
 """
 
 import os
-import socket
-import subprocess
 import sys
-import uuid
 
 import sptest
 
-SKIP = 77
 NODE_IP = "192.0.2.1"
 PEER = ("198.51.100.2", 7000)
 OUT_PORT = 6000
@@ -51,70 +47,19 @@ FLOWS = [
 ]
 
 
-def run(*cmd, **kw):
-    return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw)
-
-
-def outer():
-    """Creates the namespace and re-runs this script inside it."""
-    if os.geteuid() != 0:
-        print("SKIP: needs root to create a network namespace")
-        sys.exit(SKIP)
-    ns = "sptest-" + uuid.uuid4().hex[:8]
-    try:
-        run("ip", "netns", "add", ns)
-    except (subprocess.CalledProcessError, FileNotFoundError) as e:
-        print(f"SKIP: cannot create a network namespace: {e}")
-        sys.exit(SKIP)
-    try:
-        r = subprocess.run(["ip", "netns", "exec", ns, sys.executable, __file__,
-                            "--inside", *sys.argv[1:]])
-        sys.exit(r.returncode)
-    finally:
-        subprocess.run(["ip", "netns", "del", ns])
-
-
-def setup_links():
-    """Loopback for the API; a quiet veth pair for traffic."""
-    run("ip", "link", "set", "lo", "up")
-    run("ip", "link", "add", "vsrc", "type", "veth", "peer", "name", "vnode")
-    for dev in ("vsrc", "vnode"):
-        # No IPv6, so the kernel sends nothing of its own on the pair.
-        with open(f"/proc/sys/net/ipv6/conf/{dev}/disable_ipv6", "w") as f:
-            f.write("1")
-        run("ip", "link", "set", dev, "up")
-
-
-def send_frames(frames):
-    with socket.socket(socket.AF_PACKET, socket.SOCK_RAW) as s:
-        s.bind(("vsrc", 0))
-        for fr in frames:
-            s.send(fr)
-
-
 def marker(payload):
     """(flow index, sequence) from pcapgen's payload marker."""
     return payload[2], int.from_bytes(payload[4:8], "big")
 
 
-def udp_payload(frame):
-    ihl = (frame[14] & 0x0F) * 4
-    udp = 14 + ihl
-    udp_len = int.from_bytes(frame[udp + 4:udp + 6], "big")
-    return frame[udp + 8:udp + udp_len]
-
-
 def inside(slicepathd, pcapgen):
     c = sptest.Checks()
-    setup_links()
+    sptest.setup_veth()
     with sptest.tempdir() as tmp:
-        inp = os.path.join(tmp, "in.pcap")
         out = os.path.join(tmp, "out.pcap")
-        args = [pcapgen, "-o", inp, "--dst-mac", "02:00:00:00:00:01"]
-        for spec, _ in FLOWS:
-            args += ["--flow", spec]        # pcapgen's default dst is NODE_IP
-        run(*args)
-        frames = sptest.read_pcap(inp)
+        # pcapgen's default destination is NODE_IP.
+        frames = sptest.pcapgen(pcapgen, os.path.join(tmp, "in.pcap"),
+                                [spec for spec, _ in FLOWS])
 
         port = sptest.free_port()
         cfg = sptest.node_config(tmp, port, [sptest.iface("eth0", "net_pcap0", NODE_IP,
@@ -149,7 +94,7 @@ def inside(slicepathd, pcapgen):
 
             _, _, node = req("GET", "/v1/node")
             node_mac = node["interfaces"][0]["mac"]
-            send_frames(frames)
+            sptest.send_frames(frames)
             sptest.wait_for(lambda: req("GET", "/v1/stats")[2]["ports"][0]["rx_packets"]
                             >= len(frames))
             _, _, stats = req("GET", "/v1/stats")
@@ -160,7 +105,7 @@ def inside(slicepathd, pcapgen):
             # traffic has no binding any more.
             c.equal(req("DELETE", "/v1/slices/r1/bindings/0", token=tok)[0], 204,
                     "remove r1 binding 0")
-            send_frames(frames[:1])
+            sptest.send_frames(frames[:1])
             sptest.wait_for(lambda: req("GET", "/v1/stats")[2]["drops"]["no_binding"]
                             > stats["drops"]["no_binding"])
             _, _, after = req("GET", "/v1/stats")
@@ -169,9 +114,8 @@ def inside(slicepathd, pcapgen):
             c.equal(d.stop(), 0, "slicepathd exits 0 on SIGTERM")
 
         expect = {}
-        for i, (_, what) in enumerate(FLOWS):
-            n = int(FLOWS[i][0].split("count=")[1].split(",")[0])
-            expect[what] = expect.get(what, 0) + n
+        for spec, what in FLOWS:
+            expect[what] = expect.get(what, 0) + sptest.flow_count(spec)
 
         port0 = stats["ports"][0]
         c.equal(port0["rx_packets"], len(frames), "port rx = frames sent")
@@ -185,8 +129,8 @@ def inside(slicepathd, pcapgen):
         # Input frames to the forwarded binding, by their payload marker.
         sent = {}
         for fr in frames:
-            if len(fr) >= 42 and fr[12:14] == b"\x08\x00" and fr[23] == 17:
-                p = udp_payload(fr)
+            if sptest.is_udp4(fr):
+                p = sptest.udp_payload(fr)
                 if len(p) >= 8 and FLOWS[p[2]][1] == "fwd":
                     sent[marker(p)] = p
         c.equal(len(sent), expect["fwd"], "forwardable frames generated")
@@ -205,7 +149,7 @@ def inside(slicepathd, pcapgen):
         c.equal(b1["tx_bytes"], sum(len(f) for f in outs), "tx_bytes = bytes in the pcap")
         seen = set()
         for row, fr in zip(rows, outs):
-            p = udp_payload(fr)
+            p = sptest.udp_payload(fr)
             key = marker(p)
             seen.add(key)
             want = sent.get(key)
@@ -223,19 +167,16 @@ def inside(slicepathd, pcapgen):
         c.equal(len(seen), expect["fwd"], "every forwardable frame came out once")
         in_order = []
         for fr in frames:
-            if len(fr) >= 42 and fr[12:14] == b"\x08\x00" and fr[23] == 17:
-                p = udp_payload(fr)
+            if sptest.is_udp4(fr):
+                p = sptest.udp_payload(fr)
                 if len(p) >= 8 and marker(p) in sent:
                     in_order.append(marker(p))
-        c.equal([marker(udp_payload(f)) for f in outs], in_order,
+        c.equal([marker(sptest.udp_payload(f)) for f in outs], in_order,
                 "frames leave in the order they arrived")
     c.finish()
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 1 and sys.argv[1] == "--inside":
-        inside(sys.argv[2], sys.argv[3])
-    else:
-        if len(sys.argv) != 3:
-            sys.exit(__doc__)
-        outer()
+    if len(sys.argv) < 3:
+        sys.exit(__doc__)
+    sptest.netns_main(inside)
