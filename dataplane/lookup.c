@@ -227,10 +227,12 @@ dp_lookup_burst(const struct dp_slice *s, struct rte_mbuf **pkts,
 			continue;
 		}
 		acts[i] = &s->bindings[dp_meta(pkts[i])->binding].default_action;
-		dst[nb_miss] = rte_be_to_cpu_32(keys[i].ipv4.dst);
-		miss[nb_miss++] = i;
+		if (s->fib != NULL) {
+			dst[nb_miss] = rte_be_to_cpu_32(keys[i].ipv4.dst);
+			miss[nb_miss++] = i;
+		}
 	}
-	if (s->fib == NULL || nb_miss == 0)
+	if (nb_miss == 0)
 		return;
 	rte_fib_lookup_bulk(s->fib, dst, nh, nb_miss);
 	for (uint16_t k = 0; k < nb_miss; k++)

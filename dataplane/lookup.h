@@ -103,9 +103,10 @@ int dp_lookup_build(struct dp_slice *t, enum dp_key_layout layout,
 void dp_lookup_free(struct dp_slice *t);
 
 /*
- * Finds the action for each of 'n' keys of slice 's' (keys[i] is pkts[i]'s):
- * its best filter, else its longest matching route (DP_KEY_IPV4 only),
- * else the input binding's default action.  Counts filter hits in st.
+ * Finds the action for each of 'n' keys of slice 's' (keys[i] is pkts[i]'s;
+ * they are read only if the slice has filters or routes): its best filter,
+ * else its longest matching route (DP_KEY_IPV4 only), else the input
+ * binding's default action.  Counts filter hits in st.
  */
 void dp_lookup_burst(const struct dp_slice *s, struct rte_mbuf **pkts,
 		     const struct dp_key *keys, uint16_t n,

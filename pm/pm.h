@@ -66,7 +66,8 @@ struct pm_ops {
 
 	/*
 	 * Builds keys[i] for each of the 'n' packets of slice 's' (metadata
-	 * set by demux).  A packet the code option refuses is counted in
+	 * set by demux); may skip building keys the slice's table will not
+	 * read (no filters, no routes).  A packet the code option refuses is counted in
 	 * drops[] (the slice's dp_slice_drop counters) and freed; the kept
 	 * packets and their keys are compacted to the front in order.
 	 * Returns how many were kept.
