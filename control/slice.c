@@ -331,24 +331,27 @@ slice_free_all(struct node *node)
 	}
 }
 
-/* Refuses an action that names a binding 'c' lacks, or a queue. */
+/* Refuses an action that names a binding 'c' lacks, or a queue.  'where'
+ * is the action's path within its element ("default_action.forward",
+ * "action.forward"; "" for a route, whose binding and queue are its own). */
 static int
 slice_check_action(const struct slice *s, const struct slice_config *c,
 		   const struct action_config *a, const char *collection, int doc,
 		   const char *where, struct sp_error *err)
 {
 	char rest[64], path[JV_PATH_MAX];
+	const char *dot = where[0] != '\0' ? "." : "";
 
 	if (a->type != DP_ACTION_FORWARD)
 		return 0;
 	if (a->binding >= SP_MAX_BINDINGS_PER_SLICE || !c->present[a->binding]) {
-		snprintf(rest, sizeof(rest), "%s.forward.binding", where);
+		snprintf(rest, sizeof(rest), "%s%sbinding", where, dot);
 		slice_config_path(path, sizeof(path), collection, doc, rest);
 		return SLICE_FAIL(-EINVAL, err, path, "slice %s has no binding %u",
 				  s->name, a->binding);
 	}
 	if (a->has_queue) {
-		snprintf(rest, sizeof(rest), "%s.forward.queue", where);
+		snprintf(rest, sizeof(rest), "%s%squeue", where, dot);
 		slice_config_path(path, sizeof(path), collection, doc, rest);
 		return SLICE_FAIL(-EINVAL, err, path, "slice %s has no queue %u",
 				  s->name, a->queue);
@@ -398,19 +401,39 @@ slice_check_bindings(const struct node *node, const struct slice *s,
 			return SLICE_FAIL(-EEXIST, err, path,
 					  "UDP port %u on %s is bound already", b->udp_port,
 					  node->cfg.ifaces[b->iface].name);
-		for (unsigned int o = 0; o < id; o++)
-			if (c->present[o] && c->bindings[o].iface == b->iface &&
-			    c->bindings[o].udp_port == b->udp_port)
-				return SLICE_FAIL(slice_clash(b->doc, c->bindings[o].doc),
-						  err, path,
-						  "UDP port %u on %s is bound already "
-						  "(binding %u)", b->udp_port,
-						  node->cfg.ifaces[b->iface].name, o);
+		for (unsigned int o = 0; o < id; o++) {
+			const struct binding_config *x = &c->bindings[o], *bad, *other;
+
+			if (!c->present[o] || x->iface != b->iface ||
+			    x->udp_port != b->udp_port)
+				continue;
+			/* Blame the element that came later. */
+			bad = x->doc > b->doc ? x : b;
+			other = bad == b ? x : b;
+			slice_config_path(path, sizeof(path), "bindings", bad->doc, "udp_port");
+			return SLICE_FAIL(slice_clash(b->doc, x->doc), err, path,
+					  "UDP port %u on %s is bound already by binding %u",
+					  b->udp_port, node->cfg.ifaces[b->iface].name,
+					  other->id);
+		}
 		if (slice_check_action(s, c, &b->default_action, "bindings", b->doc,
-				       "default_action", err))
+				       "default_action.forward", err))
 			return -EINVAL;
 	}
 	return 0;
+}
+
+/* True if 'c' holds the element of a POST body (not a whole document). */
+static bool
+slice_config_has_body(const struct slice_config *c)
+{
+	for (uint32_t i = 0; i < c->nb_filters; i++)
+		if (c->filters[i].doc == SLICE_DOC_BODY)
+			return true;
+	for (uint32_t j = 0; j < c->nb_routes; j++)
+		if (c->routes[j].doc == SLICE_DOC_BODY)
+			return true;
+	return false;
 }
 
 /* Validates the filters and routes of 'c' and what the code option says. */
@@ -435,24 +458,31 @@ slice_check_lookup(const struct slice *s, const struct slice_config *c,
 			return SLICE_FAIL(-EINVAL, err, path, "slice %s has no binding %u",
 					  s->name, f->match.binding);
 		}
-		if (slice_check_action(s, c, &f->action, "filters", f->doc, "action", err))
+		if (slice_check_action(s, c, &f->action, "filters", f->doc,
+				       "action.forward", err))
 			return -EINVAL;
 	}
 	for (uint32_t j = 0; j < c->nb_routes; j++) {
 		const struct route_config *r = &c->routes[j];
 
 		for (uint32_t o = 0; o < j; o++) {
-			if (c->routes[o].prefix != r->prefix || c->routes[o].len != r->len)
+			const struct route_config *x = &c->routes[o], *bad, *other;
+
+			if (x->prefix != r->prefix || x->len != r->len)
 				continue;
-			slice_config_path(path, sizeof(path), "routes", r->doc, "prefix");
-			return SLICE_FAIL(slice_clash(r->doc, c->routes[o].doc), err, path,
-					  "route %u has the same prefix", c->routes[o].id);
+			/* Blame the element that came later. */
+			bad = x->doc > r->doc ? x : r;
+			other = bad == r ? x : r;
+			slice_config_path(path, sizeof(path), "routes", bad->doc, "prefix");
+			return SLICE_FAIL(slice_clash(r->doc, x->doc), err, path,
+					  "route %u has the same prefix", other->id);
 		}
 		if (slice_check_action(s, c, &r->action, "routes", r->doc, "", err))
 			return -EINVAL;
 	}
 	if (c->nb_filters + c->nb_routes > s->res.filters)
-		return SLICE_FAIL(-ENOSPC, err, c->nb_routes ? "$.routes" : "$.filters",
+		return SLICE_FAIL(-ENOSPC, err, slice_config_has_body(c) ? "$" :
+				  c->nb_routes ? "$.routes" : "$.filters",
 				  "%u filters and routes; slice %s reserved %" PRIu64,
 				  c->nb_filters + c->nb_routes, s->name, s->res.filters);
 
