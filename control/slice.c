@@ -608,9 +608,16 @@ slice_config_apply(struct node *node, struct slice *s, struct slice_config *c,
 		slice_table_free(t);
 		slice_config_give_fresh(node, s->cfg, c, SP_MAX_BINDINGS_PER_SLICE,
 					c->nb_filters);
+		if (rc == -ERANGE)
+			rc = SLICE_FAIL(-ENOSPC, err, slice_config_has_body(c) ? "$" : "$.filters",
+					"these %u filters need more classifier memory than "
+					"a slice gets for them; use fewer or simpler matches",
+					c->nb_filters);
+		else
+			rc = SLICE_FAIL(rc, err, "$", "cannot build the slice's tables: %s",
+					strerror(-rc));
 		slice_config_free(c);
-		return SLICE_FAIL(rc, err, "$", "cannot build the slice's tables: %s",
-				  strerror(-rc));
+		return rc;
 	}
 	slice_config_drop_slots(node, s->cfg, c);
 	slice_config_free(s->cfg);

@@ -17,6 +17,11 @@
 
 #define DP_ACL_FIELDS 6
 
+/* What one slice's ACL may take at run time: a slice's filter set can only
+ * grow its own classifier, never eat the memory every slice shares. */
+#define DP_ACL_MEM_BASE (256u << 10)
+#define DP_ACL_MEM_PER_RULE (4u << 10)
+
 /* ACL field layouts over struct dp_key; see dataplane/lookup.h. */
 #define DP_FIELD(type_, size_, idx, input, member) \
 	{ .type = RTE_ACL_FIELD_TYPE_##type_, .size = (size_), .field_index = (idx), \
@@ -112,7 +117,11 @@ dp_acl_build(struct dp_slice *t, enum dp_key_layout layout,
 		.rule_size = RTE_ACL_RULE_SZ(DP_ACL_FIELDS),
 		.max_rule_num = n,
 	};
-	struct rte_acl_config cfg = { .num_categories = 1, .num_fields = DP_ACL_FIELDS };
+	struct rte_acl_config cfg = {
+		.num_categories = 1,
+		.num_fields = DP_ACL_FIELDS,
+		.max_size = DP_ACL_MEM_BASE + (size_t)DP_ACL_MEM_PER_RULE * n,
+	};
 	struct dp_acl_rule *acl_rules = calloc(n, sizeof(*acl_rules));
 	uint32_t *order = calloc(n, sizeof(*order));
 	int rc = -ENOMEM;

@@ -93,7 +93,9 @@ struct dp_route {
  * Builds slice table t's classifiers: an ACL context from rules[0..nb_rules)
  * whose match i selects t->filters[i], and a FIB from routes[0..nb_routes)
  * whose route j selects t->routes[j].  Either may be empty (no classifier).
- * Returns 0 or a negative errno, with nothing left allocated on failure.
+ * The ACL's run-time memory is capped in proportion to the rules.  Returns
+ * 0, -ERANGE if the rules do not fit that cap, or another negative errno,
+ * with nothing left allocated on failure.
  */
 int dp_lookup_build(struct dp_slice *t, enum dp_key_layout layout,
 		    const struct dp_rule *rules, uint32_t nb_rules,
