@@ -6,10 +6,12 @@
 #
 # Runs slicepathd with config/node.json: eth0 is a net_pcap port replaying
 # generated traffic from memory (infinite_rx), eth1 a net_null sink.  Creates
-# the demo slice (config/demo-slice.json) and its bindings
-# (config/demo-bindings.json) over REST, shows the node's and the slice's
-# counters every 2 seconds for DURATION seconds (default 10; 0 = until
-# Ctrl-C), then stops the daemon with SIGTERM.
+# two slices over REST: "demo" (passthrough; config/demo-slice.json, its
+# bindings config/demo-bindings.json) and "router" (an ipv4 overlay router
+# with filters and routes; config/demo-router-slice.json and, as one PUT,
+# config/demo-router.json).  Shows the node's and the slices' counters every
+# 2 seconds for DURATION seconds (default 10; 0 = until Ctrl-C), then stops
+# the daemon with SIGTERM.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -37,7 +39,13 @@ trap 'exit 130' INT TERM
   --flow dst=192.0.2.1,dport=5001,count=32,size=64 \
   --flow dst=192.0.2.1,dport=5999,count=16 \
   --flow kind=tcp,dst=192.0.2.1,count=8 \
-  --flow kind=badcsum,dst=192.0.2.1,count=8 >/dev/null
+  --flow kind=badcsum,dst=192.0.2.1,count=8 \
+  --flow kind=overlay,dst=192.0.2.1,dport=5100,count=64,inner_dst=10.1.0.0/24,inner_dport=53 \
+  --flow kind=overlay,dst=192.0.2.1,dport=5100,count=64,inner_dst=10.2.0.0/20 \
+  --flow kind=overlay,dst=192.0.2.1,dport=5100,count=64,inner_dst=10.9.0.0/20 \
+  --flow kind=overlay,dst=192.0.2.1,dport=5100,count=16,inner_src=10.66.0.1 \
+  --flow kind=overlay,dst=192.0.2.1,dport=5100,count=16,inner_dst=192.168.0.1 \
+  --flow kind=overlay,dst=192.0.2.1,dport=5100,count=8,inner_ttl=1 >/dev/null
 
 echo "demo: starting slicepathd with $config"
 "$build/control/slicepathd" -l 0,1 --no-huge -m 512 --no-pci --file-prefix slicepath-demo \
@@ -65,19 +73,30 @@ python3 -c 'import json,sys; [print(json.dumps(b)) for b in json.load(open(sys.a
   echo "demo: binding $b"
 done
 
+echo "demo: creating slice router (ipv4) and putting its configuration"
+curl -sS -f -H "$auth" -H "$json" --data @"$top/config/demo-router-slice.json" "$api/v1/slices" >/dev/null
+curl -sS -f -X PUT -H "$auth" -H "$json" --data @"$top/config/demo-router.json" \
+  "$api/v1/slices/router/config" >/dev/null
+
 show() {
   curl -sS -f -H "$auth" "$api/v1/stats" > "$work/node.json"
-  curl -sS -f -H "$auth" "$api/v1/slices/demo/stats" > "$work/slice.json"
-  python3 - "$work/node.json" "$work/slice.json" "$1" <<'PY'
-import json, sys
-node = json.load(open(sys.argv[1])); sl = json.load(open(sys.argv[2]))
-print(f"---- after {sys.argv[3]} s ----")
+  for s in demo router; do
+    curl -sS -f -H "$auth" "$api/v1/slices/$s/stats" > "$work/$s.json"
+  done
+  python3 - "$work" "$1" <<'PY'
+import json, os, sys
+node = json.load(open(os.path.join(sys.argv[1], "node.json")))
+print(f"---- after {sys.argv[2]} s ----")
 for p in node["ports"]:
     print(f"  port {p['interface']:5} rx {p['rx_packets']:>14,} pkts  tx {p['tx_packets']:>14,} pkts")
 print("  node drops  " + "  ".join(f"{k} {v:,}" for k, v in node["drops"].items() if v))
-for b in sl["bindings"]:
-    print(f"  demo binding {b['id']}  rx {b['rx_packets']:>14,}  tx {b['tx_packets']:>14,} pkts")
-print("  demo drops  " + ("  ".join(f"{k} {v:,}" for k, v in sl["drops"].items() if v) or "none"))
+for name in ("demo", "router"):
+    sl = json.load(open(os.path.join(sys.argv[1], name + ".json")))
+    for b in sl["bindings"]:
+        print(f"  {name:6} binding {b['id']}  rx {b['rx_packets']:>14,}  tx {b['tx_packets']:>14,} pkts")
+    for f in sl["filters"]:
+        print(f"  {name:6} filter {f['id']}   hits {f['hits']:>14,}")
+    print(f"  {name:6} drops  " + ("  ".join(f"{k} {v:,}" for k, v in sl["drops"].items() if v) or "none"))
 PY
 }
 
