@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "control/config_json.h"
 #include "control/rest-internal.h"
 #include "control/slice_json.h"
 

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Copyright (c) 2026 The slicepath authors */
+
+#ifndef SP_CONTROL_CONFIG_JSON_H
+#define SP_CONTROL_CONFIG_JSON_H
+
+/*
+ * The JSON forms of a slice's configuration (../shared/API.md): bindings,
+ * filters, routes, and the whole document of PUT .../config.  Parsing
+ * checks shape, types, ranges, prefixes and names against the node's
+ * interfaces and the slice's code option, naming the JSON path of every
+ * fault; slice_config_apply() (control/slice.h) checks the rest.  Rendering
+ * gives back what was stored, field for field.  Control plane only.
+ */
+
+#include <jansson.h>
+
+#include "control/jsonv.h"
+#include "control/node.h"
+#include "control/slice.h"
+#include "control/slice_config.h"
+
+/* Parses a binding document; a binding without "id" gets the lowest id
+ * slice 's' has free.  Returns 0, -EINVAL, or -ENOSPC if the slice has no
+ * free id, with *err set. */
+int binding_config_parse(const struct node *node, const struct slice *s,
+			 const json_t *doc, struct binding_config *b,
+			 struct sp_error *err);
+
+/* Parses a filter document for slice 's' (its code option's match form);
+ * without "id" it gets the lowest free one.  Returns 0 or -EINVAL. */
+int filter_config_parse(const struct slice *s, const json_t *doc,
+			struct filter_config *f, struct sp_error *err);
+
+/* Parses a route document; without "id" it gets the lowest free one. */
+int route_config_parse(const struct slice *s, const json_t *doc,
+		       struct route_config *r, struct sp_error *err);
+
+/* Parses a whole configuration document (PUT .../config) for slice 's':
+ * every element keeps its index in the document for error paths.  Returns
+ * the configuration, or NULL with *err set. */
+struct slice_config *slice_config_parse(const struct node *node, const struct slice *s,
+					const json_t *doc, struct sp_error *err);
+
+/* Renders binding 'id' of slice 's', or all its bindings as an array. */
+json_t *binding_to_json(const struct node *node, const struct slice *s, uint16_t id);
+json_t *bindings_to_json(const struct node *node, const struct slice *s);
+
+/* Renders one filter, one route. */
+json_t *filter_to_json(const struct filter_config *f);
+json_t *route_to_json(const struct route_config *r);
+
+/* Renders the slice's filters, routes, or whole configuration. */
+json_t *filters_to_json(const struct slice *s);
+json_t *routes_to_json(const struct slice *s);
+json_t *slice_config_to_json(const struct node *node, const struct slice *s);
+
+#endif /* SP_CONTROL_CONFIG_JSON_H */
