@@ -12,6 +12,8 @@ import http.client
 import uuid
 import json
 import os
+import re
+import shutil
 import signal
 import socket
 import struct
@@ -19,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 
 ADMIN_TOKEN = "integration-admin-token-0123456789"
 EAL_BASE = ["--no-huge", "-m", "512", "--no-pci", "--log-level", "lib.eal:error"]
@@ -168,6 +171,163 @@ class Daemon:
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
+
+
+ANY = object()          # ApiSuite.check_error: "do not check the error path"
+
+
+class ApiSuite:
+    """One daemon, a list of test sections, and the checks a REST test makes.
+
+    For the API tests (test_rest.py, test_lookup_api.py): run() starts one
+    slicepathd, calls each section in turn and stops the daemon; between,
+    the sections send requests with req(), ok() and refused() and count the
+    results in self.checks.
+
+    'read_state' is the test's own idea of the stored state a refused request
+    must not change: a function of no arguments that returns a dict, each
+    key naming one part of the state (e.g. "GET /v1/slices") and each value
+    what was read there.  refused() compares what it returns before and after
+    the request.  With 'cache_state', a state read is reused until the next
+    non-GET request through req(), so that a run of refusals reads it once
+    per refusal instead of twice; leave it off where the state can change
+    other than by a non-GET request through req() (a raw socket, traffic).
+    """
+
+    def __init__(self, read_state, cache_state=False):
+        self.checks = Checks()
+        self.daemon = None          # set by run()
+        self._read_state = read_state
+        self._cache_state = cache_state
+        self._state = None          # the cached state, while nothing changed it
+
+    def req(self, method, path, body=None, token=ADMIN_TOKEN, **kw):
+        """Daemon.request() as admin unless 'token' says otherwise."""
+        if method != "GET":
+            self._state = None
+        return self.daemon.request(method, path, body=body, token=token, **kw)
+
+    def snapshot(self):
+        """The stored state now (see read_state in the class docstring)."""
+        if self._state is not None:
+            return self._state
+        state = self._read_state()
+        if self._cache_state:
+            self._state = state
+        return state
+
+    def unchanged(self, what, before):
+        """Checks that the state is still what snapshot() gave as 'before':
+        one pass if nothing changed, else one failure per changed part."""
+        self._state = None
+        after = self.snapshot()
+        c = self.checks
+        if before == after:
+            c.check(True, f"{what}: state unchanged")
+            return
+        for k in sorted(set(before) | set(after)):
+            if before.get(k) != after.get(k):
+                c.check(False, f"{what}: a refused request changed {k}:\n"
+                        f"    before {before.get(k)!r}\n    after  {after.get(k)!r}")
+
+    def check_error(self, what, resp, status, code, path=ANY, msg=()):
+        """Checks an error reply (status, headers, body) against the contract
+        (../shared/API.md): 'status', a JSON body {"error": {"code",
+        "message", "path"?}} with error.code 'code', a non-empty message that
+        matches every regular expression in 'msg' and, unless 'path' is ANY,
+        error.path 'path'.  Returns the "error" object (or {})."""
+        c = self.checks
+        st, hdrs, body = resp
+        c.equal(st, status, f"{what}: status (body {body!r})")
+        ok = (isinstance(body, dict) and set(body) == {"error"}
+              and isinstance(body["error"], dict))
+        if not c.check(ok, f"{what}: body is not {{\"error\": {{...}}}}: {body!r}"):
+            return {}
+        err = body["error"]
+        c.check(set(err) <= {"code", "message", "path"},
+                f"{what}: unexpected keys in error: {sorted(err)}")
+        c.equal(err.get("code"), code, f"{what}: error.code")
+        message = err.get("message")
+        c.check(isinstance(message, str) and message != "",
+                f"{what}: error.message is not a non-empty string: {message!r}")
+        if path is not ANY:
+            c.equal(err.get("path"), path, f"{what}: error.path (message {message!r})")
+        for pattern in msg:
+            c.check(isinstance(message, str) and re.search(pattern, message),
+                    f"{what}: error.message {message!r} does not match {pattern!r}")
+        c.check(hdrs.get("content-type", "").startswith("application/json"),
+                f"{what}: content-type {hdrs.get('content-type')!r}")
+        return err
+
+    def refused(self, what, method, path, status, code, epath=ANY, msg=(), **kw):
+        """Sends a request that must be refused (req() arguments in 'kw');
+        checks the error as check_error() does, with 'epath' its path, and
+        that the stored state did not change.  Returns the error object."""
+        before = self.snapshot()
+        err = self.check_error(what, self.req(method, path, **kw), status, code,
+                               epath, msg)
+        self.unchanged(what, before)
+        return err
+
+    def ok(self, what, method, path, status, **kw):
+        """Sends a request that must succeed with 'status'; returns the body."""
+        st, _, body = self.req(method, path, **kw)
+        self.checks.equal(st, status, f"{what}: status (body {body!r})")
+        return body
+
+    def main(self, sections, interfaces, vdevs, **api_options):
+        """A test script's main(): runs 'sections' (see run()) on the daemon
+        named on the command line (PATH-TO-SLICEPATHD), configured with
+        'interfaces' (see iface()) and 'api_options' added to the
+        configuration's "api" object (e.g. max_body_bytes=...)."""
+        if len(sys.argv) != 2:
+            sys.exit(f"usage: {sys.argv[0]} PATH-TO-SLICEPATHD")
+
+        def config(tmp, port):
+            cfg = node_config(tmp, port, interfaces)
+            cfg["api"].update(api_options)
+            return cfg
+        self.run(sys.argv[1], config, vdevs, sections)
+
+    def run(self, binary, config, vdevs, sections):
+        """Starts 'binary' with config(tmp, port), a node configuration for a
+        temporary directory and an API port (see node_config()), and the
+        --vdev arguments 'vdevs'; calls each of 'sections' in turn (one that
+        raises counts as a failure and the next one runs); then checks that
+        the daemon still answers, exits 0 on SIGTERM and has no sanitizer
+        report or panic in its log.  Ends the process with Checks.finish()."""
+        c = self.checks
+        with tempdir() as tmp:
+            cfg = config(tmp, free_port())
+            try:
+                self.daemon = d = Daemon(binary, tmp, cfg, vdevs)
+            except RuntimeError as e:
+                c.check(False, f"slicepathd did not start: {e}")
+                c.finish()
+            with d:
+                for section in sections:
+                    try:
+                        section()
+                    except Exception:       # a crash or a surprise: count it, go on
+                        c.check(False, f"{section.__name__} raised:\n"
+                                f"{traceback.format_exc()}")
+                try:
+                    st, _, _ = d.request("GET", "/v1/node")
+                except OSError as e:
+                    st = repr(e)
+                c.equal(st, 200, "the daemon still answers")
+                c.equal(d.stop(), 0, "exit status after SIGTERM")
+                # DPDK leaves its runtime directory behind; this run's is ours.
+                shutil.rmtree(os.path.join(
+                    "/var/run/dpdk" if os.geteuid() == 0 else
+                    os.path.join(os.environ.get("XDG_RUNTIME_DIR", "/tmp"), "dpdk"),
+                    d.prefix), ignore_errors=True)
+                with open(d.log_path, errors="replace") as f:
+                    log = f.read()
+                c.check(not re.search(r"AddressSanitizer|runtime error|Segmentation|PANIC",
+                                      log),
+                        "no sanitizer report or panic in the log:\n" + log[-3000:])
+        c.finish()
 
 
 def read_pcap(path):

@@ -29,11 +29,7 @@ Prints "N passed, M failed" as the last line; exits non-zero on any failure.
 import copy
 import http.client
 import json
-import os
 import re
-import shutil
-import sys
-import traceback
 
 import sptest
 
@@ -43,24 +39,14 @@ IFACES = [sptest.iface("eth0", "net_null0", "192.0.2.1"),
           sptest.iface("eth1", "net_null1", "198.51.100.1")]
 VDEVS = ["net_null0,no-rx=1", "net_null1,no-rx=1"]
 
-ANY = object()          # "do not check the error path"
+ANY = sptest.ANY        # "do not check the error path"
 DEL = object()          # "leave this key out"
-
-c = sptest.Checks()
-d = None                # the daemon
 S = {}                  # slice tokens
-_snap = [None]          # the last snapshot, while nothing has changed since
-
-
-def req(method, path, body=None, token=ADMIN, **kw):
-    if method != "GET":
-        _snap[0] = None
-    return d.request(method, path, body=body, token=token, **kw)
 
 
 def get_raw(path):
     """GET as admin; returns (status, the body's bytes)."""
-    conn = http.client.HTTPConnection("127.0.0.1", d.port, timeout=30)
+    conn = http.client.HTTPConnection("127.0.0.1", api.daemon.port, timeout=30)
     try:
         conn.request("GET", path, headers={"Authorization": f"Bearer {ADMIN}"})
         resp = conn.getresponse()
@@ -69,12 +55,11 @@ def get_raw(path):
         conn.close()
 
 
-def snapshot():
-    """The raw bytes of every stored document a refusal must not change."""
-    if _snap[0] is not None:
-        return _snap[0]
+def read_state():
+    """The raw bytes of every stored document a refusal must not change (the
+    suite's read_state: api.snapshot() and api.refused() call it)."""
     st, body = get_raw("/v1/slices")
-    snap = {"/v1/slices": (st, body), "/v1/node": get_raw("/v1/node")}
+    snap = {"GET /v1/slices": (st, body), "GET /v1/node": get_raw("/v1/node")}
     try:
         names = [s["name"] for s in json.loads(body)]
     except (ValueError, KeyError, TypeError):
@@ -82,61 +67,16 @@ def snapshot():
     for n in names:
         for sub in ("", "/config", "/bindings", "/filters", "/routes", "/stats"):
             p = f"/v1/slices/{n}{sub}"
-            snap[p] = get_raw(p)
-    _snap[0] = snap
+            snap[f"GET {p}"] = get_raw(p)
     return snap
 
 
-def unchanged(what, before):
-    _snap[0] = None
-    after = snapshot()
-    if before == after:
-        c.check(True, f"{what}: state unchanged")
-        return
-    for k in sorted(set(before) | set(after)):
-        if before.get(k) != after.get(k):
-            c.check(False, f"{what}: a refused request changed GET {k}:\n"
-                    f"    before {before.get(k)!r}\n    after  {after.get(k)!r}")
-
-
-def check_error(what, resp, status, code, path=ANY, msg=()):
-    """Checks an error reply against the contract; returns its "error"."""
-    st, hdrs, body = resp
-    c.equal(st, status, f"{what}: status (body {body!r})")
-    ok_ = (isinstance(body, dict) and set(body) == {"error"}
-           and isinstance(body["error"], dict))
-    if not c.check(ok_, f"{what}: body is not {{\"error\": {{...}}}}: {body!r}"):
-        return {}
-    err = body["error"]
-    c.check(set(err) <= {"code", "message", "path"},
-            f"{what}: unexpected keys in error: {sorted(err)}")
-    c.equal(err.get("code"), code, f"{what}: error.code")
-    message = err.get("message")
-    c.check(isinstance(message, str) and message != "",
-            f"{what}: error.message is not a non-empty string: {message!r}")
-    if path is not ANY:
-        c.equal(err.get("path"), path, f"{what}: error.path (message {message!r})")
-    for pattern in msg:
-        c.check(isinstance(message, str) and re.search(pattern, message),
-                f"{what}: error.message {message!r} does not match {pattern!r}")
-    c.check(hdrs.get("content-type", "").startswith("application/json"),
-            f"{what}: content-type {hdrs.get('content-type')!r}")
-    return err
-
-
-def refused(what, method, path, status, code, epath=ANY, msg=(), **kw):
-    """A request that must be refused and change nothing; returns the error."""
-    before = snapshot()
-    err = check_error(what, req(method, path, **kw), status, code, epath, msg)
-    unchanged(what, before)
-    return err
-
-
-def ok(what, method, path, status, **kw):
-    """A request that must succeed with 'status'; returns the body."""
-    st, _, body = req(method, path, **kw)
-    c.equal(st, status, f"{what}: status (body {body!r})")
-    return body
+# Only a non-GET request through req() changes the state: read it once while
+# nothing has changed it.
+api = sptest.ApiSuite(read_state, cache_state=True)
+c = api.checks
+req, ok, refused, check_error = api.req, api.ok, api.refused, api.check_error
+snapshot, unchanged = api.snapshot, api.unchanged
 
 
 def get(path, token=ADMIN):
@@ -1116,41 +1056,5 @@ SECTIONS = [test_setup, test_ipv4_filters, test_passthrough_filters, test_routes
             test_delete_slices]
 
 
-def main():
-    global d
-    if len(sys.argv) != 2:
-        sys.exit(f"usage: {sys.argv[0]} PATH-TO-SLICEPATHD")
-    with sptest.tempdir() as tmp:
-        port = sptest.free_port()
-        cfg = sptest.node_config(tmp, port, IFACES)
-        cfg["api"]["max_body_bytes"] = MAX_BODY
-        try:
-            d = sptest.Daemon(sys.argv[1], tmp, cfg, VDEVS)
-        except RuntimeError as e:
-            c.check(False, f"slicepathd did not start: {e}")
-            c.finish()
-        with d:
-            for section in SECTIONS:
-                try:
-                    section()
-                except Exception:       # a crash or a surprise: count it, go on
-                    c.check(False, f"{section.__name__} raised:\n{traceback.format_exc()}")
-            try:
-                st, _, _ = d.request("GET", "/v1/node")
-            except OSError as e:
-                st = repr(e)
-            c.equal(st, 200, "the daemon still answers")
-            c.equal(d.stop(), 0, "exit status after SIGTERM")
-            # DPDK leaves its runtime directory behind; this run's is ours.
-            shutil.rmtree(os.path.join("/var/run/dpdk" if os.geteuid() == 0 else
-                                       os.path.join(os.environ.get("XDG_RUNTIME_DIR", "/tmp"),
-                                                    "dpdk"), d.prefix), ignore_errors=True)
-            with open(d.log_path, errors="replace") as f:
-                log = f.read()
-            c.check(not re.search(r"AddressSanitizer|runtime error|Segmentation|PANIC", log),
-                    "no sanitizer report or panic in the log:\n" + log[-3000:])
-    c.finish()
-
-
 if __name__ == "__main__":
-    main()
+    api.main(SECTIONS, IFACES, VDEVS, max_body_bytes=MAX_BODY)

@@ -20,12 +20,8 @@ Prints "N passed, M failed" as the last line; exits non-zero on any failure.
 """
 
 import json
-import os
 import re
-import shutil
 import socket
-import sys
-import traceback
 
 import sptest
 
@@ -38,16 +34,34 @@ IFACES = [sptest.iface("eth0", "net_null0", "192.0.2.1"),
 VDEVS = ["net_null0,no-rx=1", "net_null1,no-rx=1"]
 RATE = 10_000_000_000
 
-ANY = object()          # "do not check the error path"
+ANY = sptest.ANY        # "do not check the error path"
 DEL = object()          # "leave this key out" in the document builders
-
-c = sptest.Checks()
-d = None                # the daemon
 S = {}                  # state shared between sections: tokens, first GET /v1/node
 
 
-def req(method, path, body=None, token=ADMIN, **kw):
-    return d.request(method, path, body=body, token=token, **kw)
+def read_state():
+    """The stored state that a refused request must not change (the suite's
+    read_state: api.snapshot() and api.refused() call it)."""
+    st, _, slices = req("GET", "/v1/slices")
+    snap = {"GET /v1/slices": (st, slices)}
+    if st == 200 and isinstance(slices, list):
+        for s in slices:
+            name = s.get("name")
+            snap[f"GET /v1/slices/{name}"] = req("GET", f"/v1/slices/{name}")[::2]
+            snap[f"GET /v1/slices/{name}/bindings"] = \
+                req("GET", f"/v1/slices/{name}/bindings")[::2]
+    st, _, node = req("GET", "/v1/node")
+    if isinstance(node, dict):
+        snap["GET /v1/node"] = (st, node.get("free"), node.get("slices"))
+    else:
+        snap["GET /v1/node"] = (st, node)
+    return snap
+
+
+api = sptest.ApiSuite(read_state)
+c = api.checks
+req, ok, refused, check_error = api.req, api.ok, api.refused, api.check_error
+snapshot, unchanged = api.snapshot, api.unchanged
 
 
 def raw_request(method, target, token=ADMIN):
@@ -57,7 +71,7 @@ def raw_request(method, target, token=ADMIN):
             b"Authorization: Bearer " + token.encode() + b"\r\n"
             b"Connection: close\r\n\r\n")
     chunks = []
-    with socket.create_connection(("127.0.0.1", d.port), timeout=10) as s:
+    with socket.create_connection(("127.0.0.1", api.daemon.port), timeout=10) as s:
         s.sendall(data)
         while True:
             b = s.recv(65536)
@@ -76,76 +90,6 @@ def raw_request(method, target, token=ADMIN):
     except ValueError:
         parsed = body.decode(errors="replace")
     return status, hdrs, parsed
-
-
-def check_error(what, resp, status, code, path=ANY, msg=()):
-    """Checks an error reply; returns its "error" object (or {})."""
-    st, hdrs, body = resp
-    c.equal(st, status, f"{what}: status")
-    ok = (isinstance(body, dict) and set(body) == {"error"}
-          and isinstance(body["error"], dict))
-    if not c.check(ok, f"{what}: body is not {{\"error\": {{...}}}}: {body!r}"):
-        return {}
-    err = body["error"]
-    c.check(set(err) <= {"code", "message", "path"},
-            f"{what}: unexpected keys in error: {sorted(err)}")
-    c.equal(err.get("code"), code, f"{what}: error.code")
-    message = err.get("message")
-    c.check(isinstance(message, str) and message != "",
-            f"{what}: error.message is not a non-empty string: {message!r}")
-    if path is not ANY:
-        c.equal(err.get("path"), path, f"{what}: error.path")
-    for pattern in msg:
-        c.check(isinstance(message, str) and re.search(pattern, message),
-                f"{what}: error.message {message!r} does not match {pattern!r}")
-    c.check(hdrs.get("content-type", "").startswith("application/json"),
-            f"{what}: content-type {hdrs.get('content-type')!r}")
-    return err
-
-
-def snapshot():
-    """The stored state that a refused request must not change."""
-    st, _, slices = req("GET", "/v1/slices")
-    snap = {"GET /v1/slices": (st, slices)}
-    if st == 200 and isinstance(slices, list):
-        for s in slices:
-            name = s.get("name")
-            snap[f"GET /v1/slices/{name}"] = req("GET", f"/v1/slices/{name}")[::2]
-            snap[f"GET /v1/slices/{name}/bindings"] = \
-                req("GET", f"/v1/slices/{name}/bindings")[::2]
-    st, _, node = req("GET", "/v1/node")
-    if isinstance(node, dict):
-        snap["GET /v1/node"] = (st, node.get("free"), node.get("slices"))
-    else:
-        snap["GET /v1/node"] = (st, node)
-    return snap
-
-
-def unchanged(what, before):
-    after = snapshot()
-    if before == after:
-        c.check(True, what)
-        return
-    diff = [k for k in sorted(set(before) | set(after)) if before.get(k) != after.get(k)]
-    for k in diff:
-        c.check(False, f"{what}: a refused request changed {k}:\n"
-                f"    before {before.get(k)!r}\n    after  {after.get(k)!r}")
-
-
-def refused(what, method, path, status, code, epath=ANY, msg=(), **kw):
-    """Sends a request that must be refused; checks the error and that the
-    stored state did not change.  Returns the error object."""
-    before = snapshot()
-    err = check_error(what, req(method, path, **kw), status, code, epath, msg)
-    unchanged(what, before)
-    return err
-
-
-def ok(what, method, path, status, **kw):
-    """Sends a request that must succeed with 'status'; returns the body."""
-    st, hdrs, body = req(method, path, **kw)
-    c.equal(st, status, f"{what}: status (body {body!r})")
-    return body
 
 
 def node_free():
@@ -827,41 +771,5 @@ SECTIONS = [test_node, test_setup, test_auth, test_routing, test_bodies,
             test_delete_slices]
 
 
-def main():
-    global d
-    if len(sys.argv) != 2:
-        sys.exit(f"usage: {sys.argv[0]} PATH-TO-SLICEPATHD")
-    with sptest.tempdir() as tmp:
-        port = sptest.free_port()
-        cfg = sptest.node_config(tmp, port, IFACES)
-        cfg["api"]["max_body_bytes"] = MAX_BODY
-        try:
-            d = sptest.Daemon(sys.argv[1], tmp, cfg, VDEVS)
-        except RuntimeError as e:
-            c.check(False, f"slicepathd did not start: {e}")
-            c.finish()
-        with d:
-            for section in SECTIONS:
-                try:
-                    section()
-                except Exception:       # a crash or a surprise: count it, go on
-                    c.check(False, f"{section.__name__} raised:\n{traceback.format_exc()}")
-            try:
-                st, _, _ = req("GET", "/v1/node")
-            except OSError as e:
-                st = repr(e)
-            c.equal(st, 200, "the daemon still answers")
-            c.equal(d.stop(), 0, "exit status after SIGTERM")
-            # DPDK leaves its runtime directory behind; this run's is ours.
-            shutil.rmtree(os.path.join("/var/run/dpdk" if os.geteuid() == 0 else
-                                       os.path.join(os.environ.get("XDG_RUNTIME_DIR", "/tmp"),
-                                                    "dpdk"), d.prefix), ignore_errors=True)
-            with open(d.log_path, errors="replace") as f:
-                log = f.read()
-            c.check(not re.search(r"AddressSanitizer|runtime error|Segmentation|PANIC", log),
-                    "no sanitizer report or panic in the log:\n" + log[-3000:])
-    c.finish()
-
-
 if __name__ == "__main__":
-    main()
+    api.main(SECTIONS, IFACES, VDEVS, max_body_bytes=MAX_BODY)
