@@ -19,8 +19,8 @@
 
 /* What one slice's ACL may take at run time: a slice's filter set can only
  * grow its own classifier, never eat the memory every slice shares. */
-#define DP_ACL_MEM_BASE (256u << 10)
-#define DP_ACL_MEM_PER_RULE (4u << 10)
+#define DP_ACL_MEM_BASE (1u << 20)
+#define DP_ACL_MEM_PER_RULE (8u << 10)
 
 /* ACL field layouts over struct dp_key; see dataplane/lookup.h. */
 #define DP_FIELD(type_, size_, idx, input, member) \
@@ -150,8 +150,14 @@ dp_acl_build(struct dp_slice *t, enum dp_key_layout layout,
 	if (t->acl == NULL)
 		goto out;
 	rc = rte_acl_add_rules(t->acl, (const struct rte_acl_rule *)acl_rules, n);
-	if (rc == 0)
+	if (rc == 0) {
 		rc = rte_acl_build(t->acl, &cfg);
+		/* Rules too complex for the cap fail as -ERANGE, or as -ENOMEM
+		 * once the builder runs out of tries to split them into: both
+		 * mean these rules do not fit this slice's classifier. */
+		if (rc == -ENOMEM)
+			rc = -ERANGE;
+	}
 out:
 	free(acl_rules);
 	free(order);

@@ -29,6 +29,7 @@ Prints "N passed, M failed" as the last line; exits non-zero on any failure.
 import copy
 import http.client
 import json
+import random
 import re
 
 import sptest
@@ -1051,9 +1052,33 @@ def test_delete_slices():
     ok("DELETE slice again", "DELETE", "/v1/slices/again", 204)
 
 
+def test_too_complex():
+    """A filter set whose classifier would outgrow the slice's share of
+    memory is refused whole (409), and the slice keeps its filters."""
+    ok("create cx", "POST", "/v1/slices", 201,
+       body={"name": "cx", "code_option": "passthrough", "reservation": {"filters": 1000}})
+    keep = [{"id": 1, "priority": 1, "match": {"key": "53" + "00" * 13, "mask": "ff" + "00" * 13},
+             "action": {"drop": {}}}]
+    ok("PUT cx simple", "PUT", "/v1/slices/cx/config", 200, body={"filters": keep})
+    rng = random.Random(7)
+    filters = []
+    for i in range(200):
+        key, mask = bytearray(14), bytearray(14)
+        for _ in range(3):
+            pos = rng.randrange(14)
+            mask[pos] |= rng.randrange(1, 256)
+            key[pos] = rng.randrange(256) & mask[pos]
+        filters.append({"id": i, "priority": i, "match": {"key": key.hex(), "mask": mask.hex()},
+                        "action": {"drop": {}}})
+    refused("PUT cx too complex", "PUT", "/v1/slices/cx/config", 409, "conflict", "$.filters",
+            ("classifier memory",), body={"filters": filters})
+    c.equal(get("/v1/slices/cx/filters"), keep, "cx keeps its filters")
+    ok("DELETE slice cx", "DELETE", "/v1/slices/cx", 204)
+
+
 SECTIONS = [test_setup, test_ipv4_filters, test_passthrough_filters, test_routes,
             test_bindings_in_use, test_reservation, test_config_put, test_permissions,
-            test_delete_slices]
+            test_delete_slices, test_too_complex]
 
 
 if __name__ == "__main__":

@@ -111,3 +111,79 @@ cu_pkt_split(struct rte_mempool *mp, struct rte_mbuf *m, uint16_t tail)
 	}
 	return 0;
 }
+
+uint16_t
+cu_inner_len(const struct cu_inner *in)
+{
+	static const struct cu_inner defaults;
+	const struct cu_inner *d = in != NULL ? in : &defaults;
+
+	return (uint16_t)(4u * (d->ihl != 0 ? d->ihl : 5) + (d->l4_len != 0 ? d->l4_len : 8));
+}
+
+uint16_t
+cu_inner_write(uint8_t *buf, const struct cu_inner *in)
+{
+	static const struct cu_inner defaults;
+	const struct cu_inner *d = in != NULL ? in : &defaults;
+	uint32_t l3 = 4u * (d->ihl != 0 ? d->ihl : 5);
+	uint16_t len = cu_inner_len(d);
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)buf;
+	rte_be16_t ports[2] = {
+		rte_cpu_to_be_16(d->src_port != 0 ? d->src_port : 1111),
+		rte_cpu_to_be_16(d->dst_port != 0 ? d->dst_port : 2222),
+	};
+
+	*ip = (struct rte_ipv4_hdr){
+		.version_ihl = (uint8_t)(0x40 | (l3 / 4)),
+		.total_length = rte_cpu_to_be_16(len),
+		.packet_id = RTE_BE16(0x4321),
+		.fragment_offset = rte_cpu_to_be_16(d->frag),
+		.time_to_live = d->ttl != 0 ? d->ttl : 64,
+		.next_proto_id = d->proto != 0 ? d->proto : IPPROTO_UDP,
+		.src_addr = rte_cpu_to_be_32(d->src_ip != 0 ? d->src_ip : CU_IPV4(10, 1, 0, 1)),
+		.dst_addr = rte_cpu_to_be_32(d->dst_ip != 0 ? d->dst_ip : CU_IPV4(10, 2, 0, 1)),
+	};
+	memset(ip + 1, CU_PKT_OPT, l3 - sizeof(*ip));
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	for (uint32_t i = 4; i < len - l3; i++)
+		buf[l3 + i] = cu_pkt_byte(i);
+	memcpy(buf + l3, ports, sizeof(ports));
+	return len;
+}
+
+struct rte_mbuf *
+cu_pkt_overlay(struct rte_mempool *mp, const struct cu_pkt *outer,
+	       const struct cu_inner *in)
+{
+	struct cu_pkt p = { 0 };
+	struct rte_mbuf *m;
+	struct rte_udp_hdr *udp;
+
+	if (outer != NULL)
+		p = *outer;
+	p.payload = cu_inner_len(in);
+	m = cu_pkt_udp(mp, &p);
+	if (m == NULL)
+		return NULL;
+	udp = cu_pkt_udph(m);
+	cu_inner_write((uint8_t *)(udp + 1), in);
+	udp->dgram_cksum = 0;
+	udp->dgram_cksum = rte_ipv4_udptcp_cksum(cu_pkt_ip(m), udp);
+	return m;
+}
+
+struct rte_ipv4_hdr *
+cu_pkt_inner_ip(struct rte_mbuf *m)
+{
+	return (struct rte_ipv4_hdr *)(cu_pkt_udph(m) + 1);
+}
+
+void
+cu_pkt_inner_cksum(struct rte_mbuf *m)
+{
+	struct rte_ipv4_hdr *ip = cu_pkt_inner_ip(m);
+
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+}

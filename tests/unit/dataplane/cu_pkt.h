@@ -63,4 +63,44 @@ void cu_pkt_ip_cksum(struct rte_mbuf *m);
  * chained to it.  Returns 0, or -1 (m unchanged) if the pool is empty. */
 int cu_pkt_split(struct rte_mempool *mp, struct rte_mbuf *m, uint16_t tail);
 
+/*
+ * Overlay packets: an outer Ethernet/IPv4/UDP packet as cu_pkt_udp() builds
+ * it whose UDP payload is an inner IPv4 packet, as a slice running the ipv4
+ * code option sends it.
+ */
+
+/* The inner packet; fields left 0 take the default in brackets. */
+struct cu_inner {
+	uint32_t src_ip;        /* host order [10.1.0.1] */
+	uint32_t dst_ip;        /* host order [10.2.0.1] */
+	uint8_t proto;          /* [IPPROTO_UDP] */
+	uint8_t ttl;            /* [64] */
+	uint16_t src_port;      /* the first 2 bytes after the header [1111] */
+	uint16_t dst_port;      /* the next 2 [2222] */
+	uint16_t frag;          /* fragment_offset field, host order [0] */
+	uint8_t ihl;            /* header length in 32-bit words [5] */
+	uint16_t l4_len;        /* bytes after the header, at least 4 [8] */
+};
+
+/* Length of the inner packet 'in' describes. */
+uint16_t cu_inner_len(const struct cu_inner *in);
+
+/* Writes the inner packet 'in' (NULL: all defaults) at 'buf', which has
+ * room for cu_inner_len(in) bytes and is 2-byte aligned: a correct header
+ * (total length, checksum) with option bytes CU_PKT_OPT, the ports, then
+ * cu_pkt_byte(4..).  Returns its length. */
+uint16_t cu_inner_write(uint8_t *buf, const struct cu_inner *in);
+
+/* A new packet as described by 'outer' (NULL: all defaults; its payload
+ * length is ignored) carrying 'in' as its UDP payload, with a correct
+ * outer UDP checksum; NULL if the pool is empty. */
+struct rte_mbuf *cu_pkt_overlay(struct rte_mempool *mp, const struct cu_pkt *outer,
+				const struct cu_inner *in);
+
+/* The inner IPv4 header of a packet built by cu_pkt_overlay(). */
+struct rte_ipv4_hdr *cu_pkt_inner_ip(struct rte_mbuf *m);
+
+/* Recomputes the inner IPv4 header checksum of 'm'. */
+void cu_pkt_inner_cksum(struct rte_mbuf *m);
+
 #endif /* SP_TESTS_CU_PKT_H */
