@@ -14,6 +14,10 @@
  *    the control thread, until every worker has reported a quiescent state
  *    (rte_rcu_qsbr_synchronize) before freeing the view it replaced.  Workers
  *    never wait for the control plane.
+ *  - A worker reports a quiescent state only right after draining its tx
+ *    buffers (every DP_DRAIN_US), so once synchronize returns, no packet in
+ *    flight names a counter slot of the old tables either: slots freed
+ *    after a publish may be handed out again at once.
  *  - Each worker writes its own dp_lcore_stats; anyone may read them.
  *  - Everything else in struct dp_runtime and struct dp_worker is written by
  *    the control plane before dp_runtime_start() and only read afterwards.

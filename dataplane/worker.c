@@ -162,9 +162,11 @@ dp_worker_main(void *arg)
 		if (now - last_drain > drain_tsc) {
 			dp_worker_drain(w);
 			last_drain = now;
+			/* Nothing from 'v' is held past this point, and no
+			 * buffered packet still names a counter slot that the
+			 * control plane might hand out again. */
+			rte_rcu_qsbr_quiescent(rt->qsbr, w->index);
 		}
-		/* Nothing from 'v' is held past this point. */
-		rte_rcu_qsbr_quiescent(rt->qsbr, w->index);
 	}
 
 	dp_worker_drain(w);
