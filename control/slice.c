@@ -153,6 +153,37 @@ slice_table_free(struct dp_slice *t)
 	dp_slice_free(t);
 }
 
+/* What a code option is shown of configuration 'c': its filters as
+ * rules and its routes, in c's order.  Free with slice_pm_config_free().
+ * Returns 0 or -ENOMEM. */
+static int
+slice_pm_config(const struct slice_config *c, struct pm_config *pc)
+{
+	struct dp_rule *rules = calloc(c->nb_filters ? c->nb_filters : 1, sizeof(*rules));
+	struct dp_route *routes = calloc(c->nb_routes ? c->nb_routes : 1, sizeof(*routes));
+
+	if (rules == NULL || routes == NULL) {
+		free(rules);
+		free(routes);
+		return -ENOMEM;
+	}
+	for (uint32_t i = 0; i < c->nb_filters; i++)
+		rules[i] = (struct dp_rule){ c->filters[i].priority, c->filters[i].id,
+					     c->filters[i].match };
+	for (uint32_t j = 0; j < c->nb_routes; j++)
+		routes[j] = (struct dp_route){ c->routes[j].prefix, c->routes[j].len };
+	*pc = (struct pm_config){ rules, c->nb_filters, routes, c->nb_routes };
+	return 0;
+}
+
+/* Frees what slice_pm_config() allocated. */
+static void
+slice_pm_config_free(struct pm_config *pc)
+{
+	free((void *)(uintptr_t)pc->rules);
+	free((void *)(uintptr_t)pc->routes);
+}
+
 /* Builds the workers' table for configuration 'c' (counter slots set) of
  * the slice in 'slot' running 'pm'.  Returns NULL and errno on failure. */
 static struct dp_slice *
@@ -160,10 +191,8 @@ slice_table_build(const struct node *node, uint16_t slot, const struct pm_ops *p
 		  const struct slice_config *c)
 {
 	struct dp_slice *t = dp_slice_alloc(slot, pm, c->nb_filters, c->nb_routes);
-	struct dp_rule *rules = NULL;
-	struct dp_route *routes = NULL;
-	struct pm_config pc = { 0 };
-	int rc = -ENOMEM;
+	struct pm_config pc;
+	int rc;
 
 	if (t == NULL)
 		return NULL;
@@ -180,27 +209,18 @@ slice_table_build(const struct node *node, uint16_t slot, const struct pm_ops *p
 		db->udp_port = htons(b->udp_port);
 		slice_resolve_action(node, c, &b->default_action, &db->default_action);
 	}
-
-	rules = calloc(c->nb_filters ? c->nb_filters : 1, sizeof(*rules));
-	routes = calloc(c->nb_routes ? c->nb_routes : 1, sizeof(*routes));
-	if (rules == NULL || routes == NULL)
-		goto out;
 	for (uint32_t i = 0; i < c->nb_filters; i++) {
-		const struct filter_config *f = &c->filters[i];
-
-		rules[i] = (struct dp_rule){ f->priority, f->id, f->match };
-		t->filters[i].stat = f->stat;
-		slice_resolve_action(node, c, &f->action, &t->filters[i].action);
+		t->filters[i].stat = c->filters[i].stat;
+		slice_resolve_action(node, c, &c->filters[i].action, &t->filters[i].action);
 	}
-	for (uint32_t j = 0; j < c->nb_routes; j++) {
-		routes[j] = (struct dp_route){ c->routes[j].prefix, c->routes[j].len };
+	for (uint32_t j = 0; j < c->nb_routes; j++)
 		slice_resolve_action(node, c, &c->routes[j].action, &t->routes[j]);
+
+	rc = slice_pm_config(c, &pc);
+	if (rc == 0) {
+		rc = pm->table_build(t, &pc);
+		slice_pm_config_free(&pc);
 	}
-	pc = (struct pm_config){ rules, c->nb_filters, routes, c->nb_routes };
-	rc = pm->table_build(t, &pc);
-out:
-	free(rules);
-	free(routes);
 	if (rc != 0) {
 		dp_slice_free(t);
 		errno = -rc;
@@ -442,9 +462,8 @@ slice_check_lookup(const struct slice *s, const struct slice_config *c,
 		   struct sp_error *err)
 {
 	char path[JV_PATH_MAX];
-	struct dp_rule *rules = NULL;
-	struct dp_route *routes = NULL;
 	struct pm_fault fault = { 0 };
+	struct pm_config pc;
 	int rc;
 
 	for (uint32_t i = 0; i < c->nb_filters; i++) {
@@ -488,20 +507,10 @@ slice_check_lookup(const struct slice *s, const struct slice_config *c,
 
 	if (s->pm->validate_config == NULL)
 		return 0;
-	/* The code option sees the configuration as the builder will. */
-	rules = calloc(c->nb_filters ? c->nb_filters : 1, sizeof(*rules));
-	routes = calloc(c->nb_routes ? c->nb_routes : 1, sizeof(*routes));
-	if (rules == NULL || routes == NULL) {
-		rc = SLICE_FAIL(-ENOMEM, err, "$", "out of memory");
-		goto out;
-	}
-	for (uint32_t i = 0; i < c->nb_filters; i++)
-		rules[i] = (struct dp_rule){ c->filters[i].priority, c->filters[i].id,
-					     c->filters[i].match };
-	for (uint32_t j = 0; j < c->nb_routes; j++)
-		routes[j] = (struct dp_route){ c->routes[j].prefix, c->routes[j].len };
-	rc = s->pm->validate_config(&(struct pm_config){ rules, c->nb_filters, routes,
-							 c->nb_routes }, &fault);
+	if (slice_pm_config(c, &pc) != 0)
+		return SLICE_FAIL(-ENOMEM, err, "$", "out of memory");
+	rc = s->pm->validate_config(&pc, &fault);
+	slice_pm_config_free(&pc);
 	if (rc != 0) {
 		int doc = strcmp(fault.collection, "routes") == 0 ?
 			  c->routes[fault.index].doc : c->filters[fault.index].doc;
@@ -509,9 +518,6 @@ slice_check_lookup(const struct slice *s, const struct slice_config *c,
 		slice_config_path(path, sizeof(path), fault.collection, doc, "");
 		rc = SLICE_FAIL(-EINVAL, err, path, "%s", fault.msg);
 	}
-out:
-	free(rules);
-	free(routes);
 	return rc;
 }
 

@@ -91,13 +91,12 @@ dp_acl_rule_fill(struct dp_acl_rule *r, enum dp_key_layout layout,
 }
 
 /* Orders rule indices as a TCAM does: lower priority, then lower id. */
-static const struct dp_rule *dp_sort_rules;
-
 static int
-dp_rule_rank_cmp(const void *a, const void *b)
+dp_rule_rank_cmp(const void *a, const void *b, void *arg)
 {
-	const struct dp_rule *x = &dp_sort_rules[*(const uint32_t *)a];
-	const struct dp_rule *y = &dp_sort_rules[*(const uint32_t *)b];
+	const struct dp_rule *rules = arg;
+	const struct dp_rule *x = &rules[*(const uint32_t *)a];
+	const struct dp_rule *y = &rules[*(const uint32_t *)b];
 
 	if (x->priority != y->priority)
 		return x->priority < y->priority ? -1 : 1;
@@ -131,8 +130,7 @@ dp_acl_build(struct dp_slice *t, enum dp_key_layout layout,
 	for (uint32_t i = 0; i < n; i++)
 		order[i] = i;
 	/* rte_acl: the highest priority value wins, so rank 0 gets n. */
-	dp_sort_rules = rules;
-	qsort(order, n, sizeof(*order), dp_rule_rank_cmp);
+	qsort_r(order, n, sizeof(*order), dp_rule_rank_cmp, (void *)(uintptr_t)rules);
 	for (uint32_t rank = 0; rank < n; rank++) {
 		struct dp_acl_rule *r = &acl_rules[rank];
 		uint32_t i = order[rank];

@@ -21,7 +21,6 @@
 struct dp_meta {
 	uint16_t slice;      /* slice slot, set at demux */
 	uint16_t binding;    /* input binding id within the slice */
-	uint16_t in_stat;    /* input binding's counter slot */
 	uint16_t out_stat;   /* output binding's counter slot, set at format */
 };
 

@@ -54,11 +54,9 @@ dp_worker_slice_burst(struct dp_worker *w, const struct dp_slice *s,
 	uint16_t nb_out = 0;
 
 	for (uint16_t i = 0; i < n; i++) {
-		struct dp_meta *meta = dp_meta(pkts[i]);
-		struct dp_counters *c;
+		uint16_t in = s->bindings[dp_meta(pkts[i])->binding].stat;
+		struct dp_counters *c = &w->stats->binding[in];
 
-		meta->in_stat = s->bindings[meta->binding].stat;
-		c = &w->stats->binding[meta->in_stat];
 		dp_count(&c->rx_packets, 1);
 		dp_count(&c->rx_bytes, rte_pktmbuf_pkt_len(pkts[i]));
 	}
