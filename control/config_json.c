@@ -42,6 +42,25 @@ static const struct jv_field forward_fields[] = {
 	{ "queue", JV_UINT, false, F(struct forward_doc, queue), 0, 65535 },
 };
 
+struct queue_doc {
+	uint64_t id;
+	uint64_t binding;
+	uint64_t weight;
+	uint64_t limit_packets;
+	uint64_t limit_bytes;
+};
+
+static const struct jv_field queue_fields[] = {
+	{ "id", JV_UINT, false, F(struct queue_doc, id), 0, 65535 },
+	{ "binding", JV_UINT, true, F(struct queue_doc, binding), 0,
+	  SP_MAX_BINDINGS_PER_SLICE - 1 },
+	{ "weight", JV_UINT, false, F(struct queue_doc, weight), 1, QUEUE_WEIGHT_MAX },
+	{ "limit_packets", JV_UINT, false, F(struct queue_doc, limit_packets), 1,
+	  QUEUE_LIMIT_PACKETS_MAX },
+	{ "limit_bytes", JV_UINT, false, F(struct queue_doc, limit_bytes),
+	  QUEUE_LIMIT_BYTES_MIN, QUEUE_LIMIT_BYTES_MAX },
+};
+
 #define ID_MAX 4294967294ULL
 #define PRIORITY_MAX 2147483647ULL
 
@@ -377,6 +396,38 @@ filter_parse(const json_t *v, const char *path, enum dp_key_layout layout,
 	return action_parse(json_object_get(v, "action"), child, &f->action, err);
 }
 
+/* Parses a queue at 'path'; without "id" it gets 'free_id' unless that is
+ * negative or too large. */
+static int
+queue_parse(const json_t *v, const char *path, int64_t free_id,
+	    struct queue_config *q, struct sp_error *err)
+{
+	struct queue_doc d = {
+		.weight = QUEUE_WEIGHT_DEFAULT,
+		.limit_packets = QUEUE_LIMIT_PACKETS_DEFAULT,
+		.limit_bytes = QUEUE_LIMIT_BYTES_DEFAULT,
+	};
+	char child[JV_PATH_MAX];
+
+	memset(q, 0, sizeof(*q));
+	if (jv_object(v, path, queue_fields, RTE_DIM(queue_fields), &d, err))
+		return -EINVAL;
+	if (json_object_get(v, "id") == NULL) {
+		jv_path_key(child, sizeof(child), path, "id");
+		if (free_id < 0 || free_id > 65535)
+			return jv_fail(err, child, "missing");
+		d.id = (uint64_t)free_id;
+	}
+	*q = (struct queue_config){
+		.id = (uint32_t)d.id,
+		.binding = (uint16_t)d.binding,
+		.weight = (uint32_t)d.weight,
+		.limit_packets = (uint32_t)d.limit_packets,
+		.limit_bytes = (uint32_t)d.limit_bytes,
+	};
+	return 0;
+}
+
 /* Parses a route at 'path' (see filter_parse() for the id). */
 static int
 route_parse(const json_t *v, const char *path, int64_t free_id,
@@ -423,6 +474,16 @@ filter_config_parse(const struct slice *s, const json_t *doc, struct filter_conf
 }
 
 int
+queue_config_parse(const struct slice *s, const json_t *doc, struct queue_config *q,
+		   struct sp_error *err)
+{
+	if (queue_parse(doc, "$", slice_config_free_queue_id(s->cfg), q, err))
+		return -EINVAL;
+	q->doc = SLICE_DOC_BODY;
+	return 0;
+}
+
+int
 route_config_parse(const struct slice *s, const json_t *doc, struct route_config *r,
 		   struct sp_error *err)
 {
@@ -454,6 +515,32 @@ config_bindings_parse(const struct node *node, const json_t *a,
 		where[b.id] = (int)k;
 		c->present[b.id] = true;
 		c->bindings[b.id] = b;
+	}
+	return 0;
+}
+
+/* Parses the "queues" array of a configuration document into c. */
+static int
+config_queues_parse(const json_t *a, struct slice_config *c, struct sp_error *err)
+{
+	char path[JV_PATH_MAX], child[JV_PATH_MAX];
+
+	for (size_t k = 0; k < json_array_size(a); k++) {
+		struct queue_config q;
+		int rc;
+
+		jv_path_index(path, sizeof(path), "$.queues", k);
+		if (queue_parse(json_array_get(a, k), path, -1, &q, err))
+			return -EINVAL;
+		q.doc = (int)k;
+		rc = slice_config_add_queue(c, &q);
+		if (rc == -EEXIST) {
+			jv_path_key(child, sizeof(child), path, "id");
+			return jv_fail(err, child, "duplicate of $.queues[%d].id",
+				       c->queues[slice_config_queue(c, q.id)].doc);
+		}
+		if (rc != 0)
+			return jv_fail(err, "$", "out of memory");
 	}
 	return 0;
 }
@@ -511,11 +598,6 @@ slice_config_parse(const struct node *node, const struct slice *s, const json_t 
 
 	if (jv_object(doc, "$", config_fields, RTE_DIM(config_fields), NULL, err))
 		return NULL;
-	if (json_array_size(json_object_get(doc, "queues")) != 0) {
-		jv_fail(err, "$.queues[0]", "this node has no queue manager yet; "
-			"leave \"queues\" out or empty");
-		return NULL;
-	}
 	if (json_object_get(doc, "program") != NULL) {
 		jv_fail(err, "$.program", "slice programs are not supported by this node yet");
 		return NULL;
@@ -526,6 +608,7 @@ slice_config_parse(const struct node *node, const struct slice *s, const json_t 
 		return NULL;
 	}
 	if (config_bindings_parse(node, json_object_get(doc, "bindings"), c, err) ||
+	    config_queues_parse(json_object_get(doc, "queues"), c, err) ||
 	    config_lookup_parse(doc, s->pm->key_layout, c, err)) {
 		slice_config_free(c);
 		return NULL;
@@ -658,6 +741,25 @@ route_to_json(const struct route_config *r)
 }
 
 json_t *
+queue_to_json(const struct queue_config *q)
+{
+	return json_pack("{s:I, s:i, s:I, s:I, s:I}", "id", (json_int_t)q->id,
+			 "binding", q->binding, "weight", (json_int_t)q->weight,
+			 "limit_packets", (json_int_t)q->limit_packets,
+			 "limit_bytes", (json_int_t)q->limit_bytes);
+}
+
+json_t *
+queues_to_json(const struct slice *s)
+{
+	json_t *a = json_array();
+
+	for (uint32_t i = 0; a != NULL && i < s->cfg->nb_queues; i++)
+		json_array_append_new(a, queue_to_json(&s->cfg->queues[i]));
+	return a;
+}
+
+json_t *
 filters_to_json(const struct slice *s)
 {
 	json_t *a = json_array();
@@ -680,7 +782,8 @@ routes_to_json(const struct slice *s)
 json_t *
 slice_config_to_json(const struct node *node, const struct slice *s)
 {
-	return json_pack("{s:o*, s:o*, s:o*}", "bindings", bindings_to_json(node, s),
-			 "filters", filters_to_json(s), "routes", routes_to_json(s));
+	return json_pack("{s:o*, s:o*, s:o*, s:o*}", "bindings", bindings_to_json(node, s),
+			 "queues", queues_to_json(s), "filters", filters_to_json(s),
+			 "routes", routes_to_json(s));
 }
 

@@ -32,6 +32,10 @@ int binding_config_parse(const struct node *node, const struct slice *s,
 int filter_config_parse(const struct slice *s, const json_t *doc,
 			struct filter_config *f, struct sp_error *err);
 
+/* Parses a queue document; without "id" it gets the lowest free one. */
+int queue_config_parse(const struct slice *s, const json_t *doc,
+		       struct queue_config *q, struct sp_error *err);
+
 /* Parses a route document; without "id" it gets the lowest free one. */
 int route_config_parse(const struct slice *s, const json_t *doc,
 		       struct route_config *r, struct sp_error *err);
@@ -46,11 +50,13 @@ struct slice_config *slice_config_parse(const struct node *node, const struct sl
 json_t *binding_to_json(const struct node *node, const struct slice *s, uint16_t id);
 json_t *bindings_to_json(const struct node *node, const struct slice *s);
 
-/* Renders one filter, one route. */
+/* Renders one queue, one filter, one route. */
+json_t *queue_to_json(const struct queue_config *q);
 json_t *filter_to_json(const struct filter_config *f);
 json_t *route_to_json(const struct route_config *r);
 
-/* Renders the slice's filters, routes, or whole configuration. */
+/* Renders the slice's queues, filters, routes, or whole configuration. */
+json_t *queues_to_json(const struct slice *s);
 json_t *filters_to_json(const struct slice *s);
 json_t *routes_to_json(const struct slice *s);
 json_t *slice_config_to_json(const struct node *node, const struct slice *s);

@@ -165,6 +165,13 @@ jv_scalar(const json_t *v, const char *path, const struct jv_field *f,
 		*(uint64_t *)out = (uint64_t)i;
 		return 0;
 	}
+	if (f->type == JV_BOOL) {
+		if (!json_is_boolean(v))
+			return jv_fail(err, path, "expected true or false, got %s",
+				       jv_type_name(v));
+		*(bool *)out = json_is_true(v);
+		return 0;
+	}
 
 	s = jv_string_of(v, path, err);
 	if (s == NULL)

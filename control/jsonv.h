@@ -36,6 +36,7 @@ struct sp_error {
 
 enum jv_type {
 	JV_UINT,        /* integer in [min, max] -> uint64_t */
+	JV_BOOL,        /* true or false -> bool */
 	JV_STRING,      /* string of min..max bytes -> char[size] */
 	JV_NAME,        /* ^[a-z][a-z0-9_-]{0,31}$ -> char[size >= 33] */
 	JV_IPV4,        /* "a.b.c.d" -> uint32_t, network order */

@@ -91,6 +91,33 @@ node_setup_ports(struct node *node, struct sp_error *err)
 	return 0;
 }
 
+/* Gives the workers a queue manager with one scheduler per interface,
+ * unless the configuration turns it off. */
+static int
+node_setup_qm(struct node *node, struct sp_error *err)
+{
+	struct qm_params p = {
+		.socket = (int)rte_lcore_to_socket_id(node->cfg.workers[0]),
+		.nb_slots = SP_MAX_BINDING_SLOTS + (uint32_t)node->cfg.capacity.queues,
+		.nb_scheds = node->cfg.nb_ifaces,
+	};
+	int rc;
+
+	if (!node->cfg.queue_manager)
+		return 0;
+	for (unsigned int i = 0; i < node->cfg.nb_ifaces; i++)
+		p.sched[i] = (struct qm_sched_params){
+			.port_id = node->ifaces[i].port_id,
+			.rate_bps = node->cfg.ifaces[i].rate_bps,
+			.overhead = (uint32_t)node->cfg.ifaces[i].framing_overhead,
+		};
+	rc = dp_runtime_add_qm(node->rt, &p);
+	if (rc != 0)
+		return jv_fail(err, "$.queue_manager", "cannot create the queue manager: %s",
+			       strerror(-rc));
+	return 0;
+}
+
 struct node *
 node_start(const struct node_config *cfg, struct sp_error *err)
 {
@@ -132,7 +159,7 @@ node_start(const struct node_config *cfg, struct sp_error *err)
 			" filter counters", cfg->capacity.filters);
 		goto fail;
 	}
-	if (node_setup_ports(node, err))
+	if (node_setup_ports(node, err) || node_setup_qm(node, err))
 		goto fail;
 
 	rc = dp_runtime_start(node->rt);
@@ -168,10 +195,14 @@ int
 node_counters_init(struct node *node)
 {
 	uint32_t n = (uint32_t)node->cfg.capacity.filters;
+	uint32_t nq = (uint32_t)node->cfg.capacity.queues;
 
 	node->filter_free = malloc(sizeof(uint32_t) * (n ? n : 1));
 	node->filter_base = calloc(n ? n : 1, sizeof(uint64_t));
-	if (node->filter_free == NULL || node->filter_base == NULL) {
+	node->queue_free = malloc(sizeof(uint32_t) * (nq ? nq : 1));
+	node->queue_base = calloc(SP_MAX_BINDING_SLOTS + nq, sizeof(*node->queue_base));
+	if (node->filter_free == NULL || node->filter_base == NULL ||
+	    node->queue_free == NULL || node->queue_base == NULL) {
 		node_counters_fini(node);
 		return -ENOMEM;
 	}
@@ -180,6 +211,9 @@ node_counters_init(struct node *node)
 		node->filter_free[i] = n - 1 - i;
 	node->nb_filter_slots = n;
 	node->nb_filter_free = n;
+	for (uint32_t i = 0; i < nq; i++)
+		node->queue_free[i] = SP_MAX_BINDING_SLOTS + nq - 1 - i;
+	node->nb_queue_free = nq;
 	return 0;
 }
 
@@ -188,9 +222,14 @@ node_counters_fini(struct node *node)
 {
 	free(node->filter_free);
 	free(node->filter_base);
+	free(node->queue_free);
+	free(node->queue_base);
 	node->filter_free = NULL;
 	node->filter_base = NULL;
+	node->queue_free = NULL;
+	node->queue_base = NULL;
 	node->nb_filter_slots = node->nb_filter_free = 0;
+	node->nb_queue_free = 0;
 }
 
 int64_t
@@ -219,6 +258,55 @@ node_filter_stat_read(const struct node *node, uint32_t stat)
 	       node->filter_base[stat];
 }
 
+/* Records queue slot 'slot''s counters as its new zero. */
+static void
+node_queue_base(struct node *node, uint32_t slot)
+{
+	memset(&node->queue_base[slot], 0, sizeof(node->queue_base[slot]));
+	if (node->rt->qm != NULL)
+		qm_queue_read(node->rt->qm, slot, &node->queue_base[slot]);
+}
+
+int64_t
+node_queue_slot_alloc(struct node *node)
+{
+	uint32_t slot;
+
+	if (node->nb_queue_free == 0)
+		return -ENOSPC;
+	slot = node->queue_free[--node->nb_queue_free];
+	node_queue_base(node, slot);
+	return slot;
+}
+
+void
+node_queue_slot_free(struct node *node, uint32_t slot)
+{
+	node->queue_free[node->nb_queue_free++] = slot;
+}
+
+void
+node_queue_read(const struct node *node, uint32_t slot, struct qm_queue_stats *out)
+{
+	const struct qm_queue_stats *base = &node->queue_base[slot];
+
+	memset(out, 0, sizeof(*out));
+	if (node->rt->qm == NULL)
+		return;
+	qm_queue_read(node->rt->qm, slot, out);
+	out->enqueued -= base->enqueued;
+	out->dequeued -= base->dequeued;
+	out->dropped -= base->dropped;
+}
+
+uint32_t
+node_qid_next(struct node *node)
+{
+	if (++node->last_qid == 0)
+		node->last_qid = 1;
+	return node->last_qid;
+}
+
 int
 node_stat_alloc(struct node *node)
 {
@@ -228,6 +316,7 @@ node_stat_alloc(struct node *node)
 		node->stat_used[i] = true;
 		dp_stats_binding(node->rt->stats, node->rt->nb_workers, i,
 				 &node->stat_base[i]);
+		node_queue_base(node, i);
 		return (int)i;
 	}
 	return -ENOSPC;

@@ -49,6 +49,16 @@ struct node {
 	uint32_t nb_filter_free;
 	uint32_t *filter_free;
 	uint64_t *filter_base;
+
+	/* Queue manager state slots: slot b < SP_MAX_BINDING_SLOTS is the
+	 * default queue of the binding with counter slot b; the slices' own
+	 * queues take the capacity.queues slots after those, from a stack of
+	 * the free ones.  queue_base holds each slot's counters as they were
+	 * when it was last handed out. */
+	uint32_t nb_queue_free;
+	uint32_t *queue_free;
+	struct qm_queue_stats *queue_base;
+	uint32_t last_qid;              /* queue instance ids handed out */
 };
 
 /*
@@ -90,5 +100,20 @@ void node_stat_free(struct node *node, uint16_t stat);
 
 /* The counters of binding slot 'stat' since it was handed out. */
 void node_stat_read(const struct node *node, uint16_t stat, struct dp_counters *out);
+
+/* Takes a free queue slot, starting its counters from zero; returns it,
+ * or -ENOSPC. */
+int64_t node_queue_slot_alloc(struct node *node);
+
+/* Gives back a queue slot. */
+void node_queue_slot_free(struct node *node, uint32_t slot);
+
+/* The counters of queue slot 'slot' since it was handed out (zeros
+ * without a queue manager). */
+void node_queue_read(const struct node *node, uint32_t slot,
+		     struct qm_queue_stats *out);
+
+/* A queue instance id never handed out before (never 0). */
+uint32_t node_qid_next(struct node *node);
 
 #endif /* SP_CONTROL_NODE_H */

@@ -23,6 +23,7 @@ static const struct jv_field node_fields[] = {
 	{ "api", JV_OBJECT, true, 0, 0, 0, 0 },
 	{ "state_dir", JV_STRING, true, F(struct node_config, state_dir), 1, PATH_MAX - 1 },
 	{ "openflow", JV_OBJECT, false, 0, 0, 0, 0 },
+	{ "queue_manager", JV_BOOL, false, F(struct node_config, queue_manager), 0, 0 },
 };
 
 static const struct jv_field iface_fields[] = {
@@ -32,6 +33,8 @@ static const struct jv_field iface_fields[] = {
 	{ "rate_bps", JV_UINT, true, F(struct node_iface_config, rate_bps),
 	  NODE_RATE_MIN, NODE_RATE_MAX },
 	{ "gateway_mac", JV_MAC, true, F(struct node_iface_config, gateway_mac), 0, 0 },
+	{ "framing_overhead", JV_UINT, false, F(struct node_iface_config, framing_overhead),
+	  0, NODE_OVERHEAD_MAX },
 };
 
 static const struct jv_field lcores_fields[] = {
@@ -66,6 +69,7 @@ node_config_iface_parse(const json_t *v, size_t i, struct node_config *cfg,
 	char path[JV_PATH_MAX], child[JV_PATH_MAX];
 
 	jv_path_index(path, sizeof(path), "$.interfaces", i);
+	ifc->framing_overhead = NODE_OVERHEAD_DEFAULT;
 	if (jv_object(v, path, iface_fields, RTE_DIM(iface_fields), ifc, err))
 		return -EINVAL;
 
@@ -138,6 +142,7 @@ node_config_parse(const json_t *root, struct node_config *cfg, struct sp_error *
 	const json_t *ifaces;
 
 	memset(cfg, 0, sizeof(*cfg));
+	cfg->queue_manager = true;
 	if (jv_object(root, "$", node_fields, RTE_DIM(node_fields), cfg, err))
 		return -EINVAL;
 	if (json_object_get(root, "openflow") != NULL)

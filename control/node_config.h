@@ -11,6 +11,7 @@
  */
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "control/jsonv.h"
@@ -20,12 +21,15 @@
 #define NODE_RATE_MIN 1000ULL                   /* 1 kbit/s */
 #define NODE_RATE_MAX 400000000000ULL           /* 400 Gbit/s */
 #define NODE_BODY_DEFAULT (1024 * 1024)
+#define NODE_OVERHEAD_DEFAULT 24        /* preamble, SFD, FCS, gap */
+#define NODE_OVERHEAD_MAX 256
 
 struct node_iface_config {
 	char name[JV_NAME_MAX + 1];
 	char device[NODE_DEVICE_MAX];
 	uint32_t ipv4;                  /* network order */
-	uint64_t rate_bps;
+	uint64_t rate_bps;              /* line rate; the scheduler's rate */
+	uint64_t framing_overhead;      /* bytes per frame beyond its length */
 	uint8_t gateway_mac[6];
 };
 
@@ -46,6 +50,7 @@ struct node_config {
 		uint64_t max_body_bytes;
 	} api;
 	char state_dir[PATH_MAX];
+	bool queue_manager;             /* schedule output (default true) */
 };
 
 /*

@@ -145,6 +145,49 @@ rest_binding_delete(struct rest_req *r)
 }
 
 void
+rest_queues_list(struct rest_req *r)
+{
+	rest_reply(r, HTTP_OK, queues_to_json(r->slice));
+}
+
+void
+rest_queues_add(struct rest_req *r)
+{
+	struct queue_config q;
+	struct sp_error err;
+	int rc;
+
+	rc = queue_config_parse(r->slice, r->body, &q, &err);
+	if (rc == 0)
+		rc = queue_add(r->node, r->slice, &q, &err);
+	if (rc != 0) {
+		rest_reply_action_error(r, rc, &err);
+		return;
+	}
+	rest_reply(r, 201, queue_to_json(&r->slice->cfg->queues[
+			   slice_config_queue(r->slice->cfg, q.id)]));
+}
+
+void
+rest_queue_delete(struct rest_req *r)
+{
+	struct sp_error err;
+	uint32_t id;
+	int rc;
+
+	if (rest_parse_id(r->args[1], 65535, &id) != 0) {
+		rest_reply_no_such(r, "queue");
+		return;
+	}
+	rc = queue_remove(r->node, r->slice, id, &err);
+	if (rc != 0) {
+		rest_reply_action_error(r, rc, &err);
+		return;
+	}
+	rest_reply(r, HTTP_NOCONTENT, NULL);
+}
+
+void
 rest_filters_list(struct rest_req *r)
 {
 	rest_reply(r, HTTP_OK, filters_to_json(r->slice));

@@ -13,6 +13,7 @@
 
 #include "control/log.h"
 #include "control/token.h"
+#include "dataplane/qm.h"
 #include "pm/pm.h"
 
 /* Sets *err like jv_fail() and returns 'rc'. */
@@ -114,10 +115,11 @@ slice_admit(const struct node *node, const struct reservation *r, struct sp_erro
 }
 
 /* Resolves a configured action of configuration 'c' into what the workers
- * need. */
+ * need; defq[b] is the index of binding b's default queue in the table. */
 static void
 slice_resolve_action(const struct node *node, const struct slice_config *c,
-		     const struct action_config *a, struct dp_action *out)
+		     const uint32_t *defq, const struct action_config *a,
+		     struct dp_action *out)
 {
 	const struct binding_config *ob;
 	const struct node_iface *nif;
@@ -138,6 +140,8 @@ slice_resolve_action(const struct node *node, const struct slice_config *c,
 		.dst_port = htons(a->peer.port),
 		.port_id = nif->port_id,
 		.stat = ob->stat,
+		.queue = a->has_queue ? (uint32_t)slice_config_queue(c, a->queue) :
+			 defq[a->binding],
 		.csum_offload = nif->info.csum_offload,
 	};
 	memcpy(out->fwd.dst_mac.addr_bytes, ifc->gateway_mac, RTE_ETHER_ADDR_LEN);
@@ -184,18 +188,65 @@ slice_pm_config_free(struct pm_config *pc)
 	free((void *)(uintptr_t)pc->routes);
 }
 
+/* Fills t->queues from configuration 'c' and reservation 'res': c's queues,
+ * then one default queue per binding, whose indexes go to defq[]. */
+static void
+slice_table_queues(const struct node *node, const struct reservation *res,
+		   const struct slice_config *c, struct dp_slice *t, uint32_t *defq)
+{
+	uint32_t k = 0;
+
+	for (uint32_t i = 0; i < c->nb_queues; i++, k++) {
+		const struct queue_config *q = &c->queues[i];
+
+		t->queues[k] = (struct dp_queue){
+			.id = q->qid,
+			.slot = q->slot,
+			.quantum = qm_queue_quantum(q->weight),
+			.limit_packets = q->limit_packets,
+			.limit_bytes = q->limit_bytes,
+			.sched = (uint16_t)c->bindings[q->binding].iface,
+		};
+	}
+	for (unsigned int id = 0; id < SP_MAX_BINDINGS_PER_SLICE; id++) {
+		const struct binding_config *b = &c->bindings[id];
+
+		if (!c->present[id])
+			continue;
+		defq[id] = k;
+		t->queues[k++] = (struct dp_queue){
+			.id = b->qid,
+			.slot = b->stat,
+			.quantum = qm_queue_quantum(QUEUE_WEIGHT_DEFAULT),
+			.limit_packets = QUEUE_LIMIT_PACKETS_DEFAULT,
+			.limit_bytes = QUEUE_LIMIT_BYTES_DEFAULT,
+			.sched = (uint16_t)b->iface,
+		};
+	}
+	t->buffers = (uint32_t)RTE_MIN(res->buffers, (uint64_t)UINT32_MAX);
+	for (unsigned int i = 0; i < node->cfg.nb_ifaces; i++)
+		t->quantum[i] = qm_slice_quantum(res->bw[i].out_bps,
+						 node->cfg.ifaces[i].rate_bps);
+}
+
 /* Builds the workers' table for configuration 'c' (counter slots set) of
- * the slice in 'slot' running 'pm'.  Returns NULL and errno on failure. */
+ * the slice in 'slot' running 'pm' with reservation 'res'.  Returns NULL
+ * and errno on failure. */
 static struct dp_slice *
 slice_table_build(const struct node *node, uint16_t slot, const struct pm_ops *pm,
-		  const struct slice_config *c)
+		  const struct reservation *res, const struct slice_config *c)
 {
-	struct dp_slice *t = dp_slice_alloc(slot, pm, c->nb_filters, c->nb_routes);
+	uint32_t nb_queues = c->nb_queues, defq[SP_MAX_BINDINGS_PER_SLICE] = { 0 };
+	struct dp_slice *t;
 	struct pm_config pc;
 	int rc;
 
+	for (unsigned int id = 0; id < SP_MAX_BINDINGS_PER_SLICE; id++)
+		nb_queues += c->present[id];
+	t = dp_slice_alloc(slot, pm, c->nb_filters, c->nb_routes, nb_queues);
 	if (t == NULL)
 		return NULL;
+	slice_table_queues(node, res, c, t, defq);
 	for (unsigned int id = 0; id < SP_MAX_BINDINGS_PER_SLICE; id++) {
 		const struct binding_config *b = &c->bindings[id];
 		struct dp_binding *db = &t->bindings[id];
@@ -207,14 +258,15 @@ slice_table_build(const struct node *node, uint16_t slot, const struct pm_ops *p
 		db->stat = b->stat;
 		db->ip = node->cfg.ifaces[b->iface].ipv4;
 		db->udp_port = htons(b->udp_port);
-		slice_resolve_action(node, c, &b->default_action, &db->default_action);
+		slice_resolve_action(node, c, defq, &b->default_action, &db->default_action);
 	}
 	for (uint32_t i = 0; i < c->nb_filters; i++) {
 		t->filters[i].stat = c->filters[i].stat;
-		slice_resolve_action(node, c, &c->filters[i].action, &t->filters[i].action);
+		slice_resolve_action(node, c, defq, &c->filters[i].action,
+				     &t->filters[i].action);
 	}
 	for (uint32_t j = 0; j < c->nb_routes; j++)
-		slice_resolve_action(node, c, &c->routes[j].action, &t->routes[j]);
+		slice_resolve_action(node, c, defq, &c->routes[j].action, &t->routes[j]);
 
 	rc = slice_pm_config(c, &pc);
 	if (rc == 0) {
@@ -282,7 +334,7 @@ slice_create(struct node *node, const struct slice_params *p,
 	s->cfg = slice_config_new();
 	rc = s->cfg == NULL ? -ENOMEM : token_generate(s->token, sizeof(s->token));
 	if (rc == 0) {
-		s->table = slice_table_build(node, s->slot, s->pm, s->cfg);
+		s->table = slice_table_build(node, s->slot, s->pm, &s->res, s->cfg);
 		rc = s->table == NULL ? -errno : 0;
 	}
 	if (rc == 0) {
@@ -310,6 +362,8 @@ slice_config_release(struct node *node, const struct slice_config *c)
 	for (unsigned int id = 0; id < SP_MAX_BINDINGS_PER_SLICE; id++)
 		if (c->present[id])
 			node_stat_free(node, c->bindings[id].stat);
+	for (uint32_t i = 0; i < c->nb_queues; i++)
+		node_queue_slot_free(node, c->queues[i].slot);
 	for (uint32_t i = 0; i < c->nb_filters; i++)
 		node_filter_stat_free(node, c->filters[i].stat);
 }
@@ -351,7 +405,8 @@ slice_free_all(struct node *node)
 	}
 }
 
-/* Refuses an action that names a binding 'c' lacks, or a queue.  'where'
+/* Refuses an action that names a binding 'c' lacks, or a queue 'c' lacks or
+ * has on another binding.  'where'
  * is the action's path within its element ("default_action.forward",
  * "action.forward"; "" for a route, whose binding and queue are its own). */
 static int
@@ -371,10 +426,17 @@ slice_check_action(const struct slice *s, const struct slice_config *c,
 				  s->name, a->binding);
 	}
 	if (a->has_queue) {
+		int k = slice_config_queue(c, a->queue);
+
 		snprintf(rest, sizeof(rest), "%s%squeue", where, dot);
 		slice_config_path(path, sizeof(path), collection, doc, rest);
-		return SLICE_FAIL(-EINVAL, err, path, "slice %s has no queue %u",
-				  s->name, a->queue);
+		if (k < 0)
+			return SLICE_FAIL(-EINVAL, err, path, "slice %s has no queue %u",
+					  s->name, a->queue);
+		if (c->queues[k].binding != a->binding)
+			return SLICE_FAIL(-EINVAL, err, path,
+					  "queue %u is on binding %u, not on binding %u",
+					  a->queue, c->queues[k].binding, a->binding);
 	}
 	return 0;
 }
@@ -447,6 +509,9 @@ slice_check_bindings(const struct node *node, const struct slice *s,
 static bool
 slice_config_has_body(const struct slice_config *c)
 {
+	for (uint32_t i = 0; i < c->nb_queues; i++)
+		if (c->queues[i].doc == SLICE_DOC_BODY)
+			return true;
 	for (uint32_t i = 0; i < c->nb_filters; i++)
 		if (c->filters[i].doc == SLICE_DOC_BODY)
 			return true;
@@ -454,6 +519,29 @@ slice_config_has_body(const struct slice_config *c)
 		if (c->routes[j].doc == SLICE_DOC_BODY)
 			return true;
 	return false;
+}
+
+/* Validates the queues of 'c' against its bindings and s's reservation. */
+static int
+slice_check_queues(const struct slice *s, const struct slice_config *c,
+		   struct sp_error *err)
+{
+	char path[JV_PATH_MAX];
+
+	for (uint32_t i = 0; i < c->nb_queues; i++) {
+		const struct queue_config *q = &c->queues[i];
+
+		if (q->binding >= SP_MAX_BINDINGS_PER_SLICE || !c->present[q->binding]) {
+			slice_config_path(path, sizeof(path), "queues", q->doc, "binding");
+			return SLICE_FAIL(-EINVAL, err, path, "slice %s has no binding %u",
+					  s->name, q->binding);
+		}
+	}
+	if (c->nb_queues > s->res.queues)
+		return SLICE_FAIL(-ENOSPC, err, slice_config_has_body(c) ? "$" : "$.queues",
+				  "%u queues; slice %s reserved %" PRIu64, c->nb_queues,
+				  s->name, s->res.queues);
+	return 0;
 }
 
 /* Validates the filters and routes of 'c' and what the code option says. */
@@ -522,15 +610,19 @@ slice_check_lookup(const struct slice *s, const struct slice_config *c,
 }
 
 /* Gives back the fresh slots (those 'old' did not have) of the first
- * 'nb_bindings' binding ids and 'nb_filters' filters of 'c'. */
+ * 'nb_bindings' binding ids, 'nb_queues' queues and 'nb_filters' filters
+ * of 'c'. */
 static void
 slice_config_give_fresh(struct node *node, const struct slice_config *old,
 			const struct slice_config *c, unsigned int nb_bindings,
-			uint32_t nb_filters)
+			uint32_t nb_queues, uint32_t nb_filters)
 {
 	for (unsigned int id = 0; id < nb_bindings; id++)
 		if (c->present[id] && !old->present[id])
 			node_stat_free(node, c->bindings[id].stat);
+	for (uint32_t i = 0; i < nb_queues; i++)
+		if (slice_config_queue(old, c->queues[i].id) < 0)
+			node_queue_slot_free(node, c->queues[i].slot);
 	for (uint32_t i = 0; i < nb_filters; i++)
 		if (slice_config_filter(old, c->filters[i].id) < 0)
 			node_filter_stat_free(node, c->filters[i].stat);
@@ -549,16 +641,43 @@ slice_config_take_slots(struct node *node, const struct slice_config *old,
 			continue;
 		if (old->present[id]) {
 			c->bindings[id].stat = old->bindings[id].stat;
+			/* Packets queued for another interface's scheduler
+			 * must not stay in the queue. */
+			c->bindings[id].qid = old->bindings[id].iface == c->bindings[id].iface ?
+					      old->bindings[id].qid : node_qid_next(node);
 			continue;
 		}
 		stat = node_stat_alloc(node);
 		if (stat < 0) {
-			slice_config_give_fresh(node, old, c, id, 0);
+			slice_config_give_fresh(node, old, c, id, 0, 0);
 			return SLICE_FAIL(-ENOSPC, err, "$",
 					  "the node has its maximum of %d bindings",
 					  SP_MAX_BINDING_SLOTS);
 		}
 		c->bindings[id].stat = (uint16_t)stat;
+		c->bindings[id].qid = node_qid_next(node);
+	}
+	for (uint32_t i = 0; i < c->nb_queues; i++) {
+		struct queue_config *q = &c->queues[i];
+		int k = slice_config_queue(old, q->id);
+		int64_t slot;
+
+		if (k >= 0) {
+			const struct queue_config *o = &old->queues[k];
+
+			q->slot = o->slot;
+			q->qid = o->binding == q->binding &&
+				 old->bindings[o->binding].iface == c->bindings[q->binding].iface ?
+				 o->qid : node_qid_next(node);
+			continue;
+		}
+		slot = node_queue_slot_alloc(node);
+		if (slot < 0) {
+			slice_config_give_fresh(node, old, c, SP_MAX_BINDINGS_PER_SLICE, i, 0);
+			return SLICE_FAIL(-ENOSPC, err, "$", "the node has no queues left");
+		}
+		q->slot = (uint32_t)slot;
+		q->qid = node_qid_next(node);
 	}
 	for (uint32_t i = 0; i < c->nb_filters; i++) {
 		int k = slice_config_filter(old, c->filters[i].id);
@@ -570,7 +689,8 @@ slice_config_take_slots(struct node *node, const struct slice_config *old,
 		}
 		stat = node_filter_stat_alloc(node);
 		if (stat < 0) {
-			slice_config_give_fresh(node, old, c, SP_MAX_BINDINGS_PER_SLICE, i);
+			slice_config_give_fresh(node, old, c, SP_MAX_BINDINGS_PER_SLICE,
+						c->nb_queues, i);
 			return SLICE_FAIL(-ENOSPC, err, "$", "the node has no filter counters left");
 		}
 		c->filters[i].stat = (uint32_t)stat;
@@ -586,6 +706,9 @@ slice_config_drop_slots(struct node *node, const struct slice_config *old,
 	for (unsigned int id = 0; id < SP_MAX_BINDINGS_PER_SLICE; id++)
 		if (old->present[id] && !c->present[id])
 			node_stat_free(node, old->bindings[id].stat);
+	for (uint32_t i = 0; i < old->nb_queues; i++)
+		if (slice_config_queue(c, old->queues[i].id) < 0)
+			node_queue_slot_free(node, old->queues[i].slot);
 	for (uint32_t i = 0; i < old->nb_filters; i++)
 		if (slice_config_filter(c, old->filters[i].id) < 0)
 			node_filter_stat_free(node, old->filters[i].stat);
@@ -600,6 +723,8 @@ slice_config_apply(struct node *node, struct slice *s, struct slice_config *c,
 
 	rc = slice_check_bindings(node, s, c, err);
 	if (rc == 0)
+		rc = slice_check_queues(s, c, err);
+	if (rc == 0)
 		rc = slice_check_lookup(s, c, err);
 	if (rc == 0)
 		rc = slice_config_take_slots(node, s->cfg, c, err);
@@ -608,12 +733,12 @@ slice_config_apply(struct node *node, struct slice *s, struct slice_config *c,
 		return rc;
 	}
 
-	t = slice_table_build(node, s->slot, s->pm, c);
+	t = slice_table_build(node, s->slot, s->pm, &s->res, c);
 	rc = t == NULL ? -errno : slice_publish(node, s->slot, t, s->table);
 	if (rc != 0) {
 		slice_table_free(t);
 		slice_config_give_fresh(node, s->cfg, c, SP_MAX_BINDINGS_PER_SLICE,
-					c->nb_filters);
+					c->nb_queues, c->nb_filters);
 		if (rc == -ERANGE)
 			rc = SLICE_FAIL(-ENOSPC, err, slice_config_has_body(c) ? "$" : "$.filters",
 					"these %u filters need more classifier memory than "
@@ -677,6 +802,12 @@ slice_binding_user(const struct slice_config *c, uint16_t id, char *buf, size_t 
 			return buf;
 		}
 	}
+	for (uint32_t i = 0; i < c->nb_queues; i++) {
+		if (c->queues[i].binding == id) {
+			snprintf(buf, size, "queue %u is on it", c->queues[i].id);
+			return buf;
+		}
+	}
 	for (uint32_t i = 0; i < c->nb_filters; i++) {
 		const struct filter_config *f = &c->filters[i];
 
@@ -710,6 +841,78 @@ binding_remove(struct node *node, struct slice *s, uint16_t id, struct sp_error 
 	if (c == NULL)
 		return -ENOMEM;
 	c->present[id] = false;
+	return slice_config_apply(node, s, c, err);
+}
+
+/* Who names queue 'id' of 'c' in an action, in words; NULL if none. */
+static const char *
+slice_queue_user(const struct slice_config *c, uint32_t id, char *buf, size_t size)
+{
+	for (unsigned int o = 0; o < SP_MAX_BINDINGS_PER_SLICE; o++) {
+		const struct action_config *a = &c->bindings[o].default_action;
+
+		if (c->present[o] && a->type == DP_ACTION_FORWARD && a->has_queue &&
+		    a->queue == id) {
+			snprintf(buf, size, "binding %u's default action sends to it", o);
+			return buf;
+		}
+	}
+	for (uint32_t i = 0; i < c->nb_filters; i++) {
+		const struct action_config *a = &c->filters[i].action;
+
+		if (a->type == DP_ACTION_FORWARD && a->has_queue && a->queue == id) {
+			snprintf(buf, size, "filter %u sends to it", c->filters[i].id);
+			return buf;
+		}
+	}
+	for (uint32_t j = 0; j < c->nb_routes; j++) {
+		if (c->routes[j].action.has_queue && c->routes[j].action.queue == id) {
+			snprintf(buf, size, "route %u sends to it", c->routes[j].id);
+			return buf;
+		}
+	}
+	return NULL;
+}
+
+int
+queue_add(struct node *node, struct slice *s, const struct queue_config *q,
+	  struct sp_error *err)
+{
+	struct slice_config *c;
+	struct queue_config nq = *q;
+	int rc;
+
+	if (slice_config_queue(s->cfg, q->id) >= 0)
+		return SLICE_FAIL(-EEXIST, err, "$.id", "slice %s has a queue %u",
+				  s->name, q->id);
+	c = slice_config_edit(s, err);
+	if (c == NULL)
+		return -ENOMEM;
+	nq.doc = SLICE_DOC_BODY;
+	rc = slice_config_add_queue(c, &nq);
+	if (rc != 0) {
+		slice_config_free(c);
+		return SLICE_FAIL(rc, err, "$", "out of memory");
+	}
+	return slice_config_apply(node, s, c, err);
+}
+
+int
+queue_remove(struct node *node, struct slice *s, uint32_t id, struct sp_error *err)
+{
+	int i = slice_config_queue(s->cfg, id);
+	struct slice_config *c;
+	char user[64];
+
+	if (i < 0)
+		return SLICE_FAIL(-ENOENT, err, "$", "slice %s has no queue %u",
+				  s->name, id);
+	if (slice_queue_user(s->cfg, id, user, sizeof(user)) != NULL)
+		return SLICE_FAIL(-EBUSY, err, "$", "queue %u is in use: %s", id, user);
+	c = slice_config_edit(s, err);
+	if (c == NULL)
+		return -ENOMEM;
+	slice_config_del_queue(c, (uint32_t)i);
 	return slice_config_apply(node, s, c, err);
 }
 

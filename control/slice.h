@@ -89,13 +89,14 @@ struct slice *slice_find_by_token(const struct node *node, const char *token);
  * cfg either way.  Refusals, with *err naming the JSON path of the element
  * at fault (from each element's 'doc'):
  *   -EINVAL  a default action, filter action or route naming a binding the
- *            slice lacks, or a queue; a filter matching on such a binding;
+ *            slice lacks, or a queue it lacks or has on another binding; a
+ *            queue on a binding it lacks; a filter matching on such a binding;
  *            two elements of one document that clash (UDP port, prefix);
  *            what the code option refuses (e.g. routes on passthrough)
  *   -EEXIST  an interface UDP port bound by another slice, or clashing
  *            with an element stored before this request
- *   -ENOSPC  more filters and routes than the slice's reservation; no
- *            counter slots left
+ *   -ENOSPC  more filters and routes, or queues, than the slice's
+ *            reservation; no counter or queue slots left
  *   -ENOMEM  out of memory building the tables
  */
 int slice_config_apply(struct node *node, struct slice *s, struct slice_config *cfg,
@@ -107,10 +108,20 @@ int binding_add(struct node *node, struct slice *s, const struct binding_config 
 		struct sp_error *err);
 
 /* Removes binding 'id': refuses an unknown id (-ENOENT) and a binding that
- * a default action, filter or route forwards to or a filter matches on
- * (-EBUSY). */
+ * a default action, filter or route forwards to, a filter matches on or a
+ * queue is on (-EBUSY). */
 int binding_remove(struct node *node, struct slice *s, uint16_t id,
 		   struct sp_error *err);
+
+/* Adds queue 'q' (doc SLICE_DOC_BODY); an id in use is -EEXIST. */
+int queue_add(struct node *node, struct slice *s, const struct queue_config *q,
+	      struct sp_error *err);
+
+/* Removes queue 'id': refuses an unknown id (-ENOENT) and a queue that a
+ * default action, filter or route sends to (-EBUSY).  Its packets are
+ * dropped and counted as flushed. */
+int queue_remove(struct node *node, struct slice *s, uint32_t id,
+		 struct sp_error *err);
 
 /* Adds filter 'f' (doc SLICE_DOC_BODY); an id in use is -EEXIST. */
 int filter_add(struct node *node, struct slice *s, const struct filter_config *f,

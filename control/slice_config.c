@@ -19,6 +19,7 @@ slice_config_free(struct slice_config *c)
 {
 	if (c == NULL)
 		return;
+	free(c->queues);
 	free(c->filters);
 	free(c->routes);
 	free(c);
@@ -32,8 +33,15 @@ slice_config_copy(const struct slice_config *c)
 	if (n == NULL)
 		return NULL;
 	*n = *c;
+	n->queues = NULL;
 	n->filters = NULL;
 	n->routes = NULL;
+	if (c->nb_queues != 0) {
+		n->queues = malloc(sizeof(*n->queues) * c->nb_queues);
+		if (n->queues == NULL)
+			goto nomem;
+		memcpy(n->queues, c->queues, sizeof(*n->queues) * c->nb_queues);
+	}
 	if (c->nb_filters != 0) {
 		n->filters = malloc(sizeof(*n->filters) * c->nb_filters);
 		if (n->filters == NULL)
@@ -48,6 +56,8 @@ slice_config_copy(const struct slice_config *c)
 	}
 	for (unsigned int i = 0; i < SP_MAX_BINDINGS_PER_SLICE; i++)
 		n->bindings[i].doc = SLICE_DOC_STORED;
+	for (uint32_t i = 0; i < n->nb_queues; i++)
+		n->queues[i].doc = SLICE_DOC_STORED;
 	for (uint32_t i = 0; i < n->nb_filters; i++)
 		n->filters[i].doc = SLICE_DOC_STORED;
 	for (uint32_t i = 0; i < n->nb_routes; i++)
@@ -56,6 +66,12 @@ slice_config_copy(const struct slice_config *c)
 nomem:
 	slice_config_free(n);
 	return NULL;
+}
+
+static uint32_t
+queue_id_at(const void *arr, uint32_t i)
+{
+	return ((const struct queue_config *)arr)[i].id;
 }
 
 static uint32_t
@@ -89,6 +105,12 @@ slice_config_find(const void *arr, uint32_t nb, uint32_t id,
 			hi = mid - 1;
 	}
 	return -1;
+}
+
+int
+slice_config_queue(const struct slice_config *c, uint32_t id)
+{
+	return slice_config_find(c->queues, c->nb_queues, id, queue_id_at);
 }
 
 int
@@ -126,6 +148,13 @@ slice_config_insert(void **arr, uint32_t *nb, size_t size, const void *elem,
 }
 
 int
+slice_config_add_queue(struct slice_config *c, const struct queue_config *q)
+{
+	return slice_config_insert((void **)&c->queues, &c->nb_queues, sizeof(*q),
+				   q, q->id, queue_id_at);
+}
+
+int
 slice_config_add_filter(struct slice_config *c, const struct filter_config *f)
 {
 	return slice_config_insert((void **)&c->filters, &c->nb_filters, sizeof(*f),
@@ -137,6 +166,14 @@ slice_config_add_route(struct slice_config *c, const struct route_config *r)
 {
 	return slice_config_insert((void **)&c->routes, &c->nb_routes, sizeof(*r),
 				   r, r->id, route_id_at);
+}
+
+void
+slice_config_del_queue(struct slice_config *c, uint32_t i)
+{
+	memmove(&c->queues[i], &c->queues[i + 1],
+		sizeof(*c->queues) * (c->nb_queues - i - 1));
+	c->nb_queues--;
 }
 
 void
@@ -165,6 +202,12 @@ slice_config_free_id(const void *arr, uint32_t nb,
 	for (uint32_t i = 0; i < nb && id_at(arr, i) == want; i++)
 		want++;
 	return want;
+}
+
+uint32_t
+slice_config_free_queue_id(const struct slice_config *c)
+{
+	return slice_config_free_id(c->queues, c->nb_queues, queue_id_at);
 }
 
 uint32_t

@@ -121,25 +121,49 @@ slice_to_json(const struct node *node, const struct slice *s, bool with_config)
 	return j;
 }
 
+/* Renders a queue's counters, with its id unless 'id' is negative. */
+static json_t *
+queue_stats_to_json(const struct node *node, uint32_t slot, int64_t id)
+{
+	struct qm_queue_stats q;
+	json_t *j;
+
+	node_queue_read(node, slot, &q);
+	j = json_pack("{s:I, s:I, s:I, s:I, s:I}",
+		      "enqueued", (json_int_t)q.enqueued, "dequeued", (json_int_t)q.dequeued,
+		      "dropped", (json_int_t)q.dropped,
+		      "length_packets", (json_int_t)q.length_packets,
+		      "length_bytes", (json_int_t)q.length_bytes);
+	if (j != NULL && id >= 0)
+		json_object_set_new(j, "id", json_integer(id));
+	return j;
+}
+
 json_t *
 slice_stats_to_json(const struct node *node, const struct slice *s)
 {
 	uint64_t drops[DP_SLICE_DROP_MAX];
-	json_t *bindings = json_array(), *filters = json_array(), *jdrops = json_object();
+	json_t *bindings = json_array(), *queues = json_array(), *filters = json_array();
+	json_t *jdrops = json_object();
 
 	for (uint16_t id = 0; bindings != NULL && id < SP_MAX_BINDINGS_PER_SLICE; id++) {
+		const struct binding_config *b = &s->cfg->bindings[id];
 		struct dp_counters c;
 
 		if (!s->cfg->present[id])
 			continue;
-		node_stat_read(node, s->cfg->bindings[id].stat, &c);
+		node_stat_read(node, b->stat, &c);
 		json_array_append_new(bindings,
-			json_pack("{s:i, s:I, s:I, s:I, s:I}", "id", id,
+			json_pack("{s:i, s:I, s:I, s:I, s:I, s:o*}", "id", id,
 				  "rx_packets", (json_int_t)c.rx_packets,
 				  "rx_bytes", (json_int_t)c.rx_bytes,
 				  "tx_packets", (json_int_t)c.tx_packets,
-				  "tx_bytes", (json_int_t)c.tx_bytes));
+				  "tx_bytes", (json_int_t)c.tx_bytes,
+				  "default_queue", queue_stats_to_json(node, b->stat, -1)));
 	}
+	for (uint32_t i = 0; queues != NULL && i < s->cfg->nb_queues; i++)
+		json_array_append_new(queues, queue_stats_to_json(node, s->cfg->queues[i].slot,
+								  s->cfg->queues[i].id));
 	for (uint32_t i = 0; filters != NULL && i < s->cfg->nb_filters; i++)
 		json_array_append_new(filters, json_pack("{s:I, s:I}",
 			"id", (json_int_t)s->cfg->filters[i].id,
@@ -148,7 +172,7 @@ slice_stats_to_json(const struct node *node, const struct slice *s)
 	for (unsigned int r = 0; jdrops != NULL && r < DP_SLICE_DROP_MAX; r++)
 		json_object_set_new(jdrops, dp_slice_drop_names[r],
 				    json_integer((json_int_t)drops[r]));
-	return json_pack("{s:o*, s:[], s:o*, s:o*}", "bindings", bindings, "queues",
+	return json_pack("{s:o*, s:o*, s:o*, s:o*}", "bindings", bindings, "queues", queues,
 			 "filters", filters, "drops", jdrops);
 }
 
@@ -174,10 +198,11 @@ node_to_json(const struct node *node)
 		char ip[INET_ADDRSTRLEN], mac[18], gw[18];
 
 		json_array_append_new(ifaces, json_pack(
-			"{s:s, s:s, s:s, s:I, s:i, s:s, s:s}",
+			"{s:s, s:s, s:s, s:I, s:I, s:i, s:s, s:s}",
 			"name", ifc->name, "device", ifc->device,
 			"ipv4", jv_ipv4_str(ifc->ipv4, ip, sizeof(ip)),
 			"rate_bps", (json_int_t)ifc->rate_bps,
+			"framing_overhead", (json_int_t)ifc->framing_overhead,
 			"port_id", node->ifaces[i].port_id,
 			"mac", mac_str(node->ifaces[i].info.mac.addr_bytes, mac, sizeof(mac)),
 			"gateway_mac", mac_str(ifc->gateway_mac, gw, sizeof(gw))));
@@ -189,7 +214,7 @@ node_to_json(const struct node *node)
 		json_array_append_new(workers, json_integer(cfg->workers[i]));
 
 	return json_pack("{s:s, s:o*, s:{s:I, s:I, s:I}, s:{s:I, s:I, s:I, s:o*}, "
-			 "s:{s:o*}, s:i}",
+			 "s:{s:o*}, s:i, s:b}",
 			 "name", cfg->name, "interfaces", ifaces,
 			 "capacity", "filters", (json_int_t)cfg->capacity.filters,
 			 "queues", (json_int_t)cfg->capacity.queues,
@@ -198,7 +223,8 @@ node_to_json(const struct node *node)
 			 "queues", (json_int_t)left.queues,
 			 "buffers", (json_int_t)left.buffers, "bandwidth", bw,
 			 "lcores", "workers", workers,
-			 "slices", node->nb_slices);
+			 "slices", node->nb_slices,
+			 "queue_manager", node->rt->qm != NULL);
 }
 
 json_t *
@@ -230,6 +256,7 @@ node_stats_to_json(const struct node *node)
 		json_object_set_new(jdrops, dp_node_drop_names[r],
 				    json_integer((json_int_t)drops[r]));
 	return json_pack("{s:o*, s:o*, s:i}", "ports", ports, "drops", jdrops,
-			 "slices", node->nb_slices);
+			 "slices", node->nb_slices,
+			 "queue_manager", node->rt->qm != NULL);
 }
 

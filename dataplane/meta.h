@@ -9,8 +9,9 @@
  *
  * Written by the worker that received the packet (demux and the code
  * option), read by the same worker until the packet is transmitted or
- * freed, including in the tx buffer's error callback.  Never touched by
- * the control plane.
+ * freed, including in the tx buffer's error callback.  A packet handed to
+ * the queue manager of another worker through its ring belongs to that
+ * worker from then on.  Never touched by the control plane.
  */
 
 #include <stdint.h>
@@ -22,6 +23,9 @@ struct dp_meta {
 	uint16_t slice;      /* slice slot, set at demux */
 	uint16_t binding;    /* input binding id within the slice */
 	uint16_t out_stat;   /* output binding's counter slot, set at format */
+	uint32_t queue;      /* index in the slice's queues[], set at format */
+	uint32_t qid;        /* that queue's dp_queue.id */
+	struct rte_mbuf *next;  /* next packet in the same queue */
 };
 
 extern int dp_meta_offset;

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 
+#include <rte_cycles.h>
 #include <rte_errno.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
@@ -117,6 +118,18 @@ dp_runtime_add_tx_port(struct dp_runtime *rt, uint16_t port_id)
 }
 
 int
+dp_runtime_add_qm(struct dp_runtime *rt, const struct qm_params *p)
+{
+	if (rt->running || rt->qm != NULL)
+		return -EBUSY;
+	rt->qm = qm_create(p);
+	if (rt->qm == NULL)
+		return -errno;
+	rt->workers[0]->qm = rt->qm;
+	return 0;
+}
+
+int
 dp_runtime_start(struct dp_runtime *rt)
 {
 	__atomic_store_n(&rt->quit, 0, __ATOMIC_RELAXED);
@@ -161,6 +174,7 @@ dp_runtime_free(struct dp_runtime *rt)
 		rte_free(w->stats);
 		rte_free(w);
 	}
+	qm_free(rt->qm);
 	dp_view_free(rt->view);
 	rte_free(rt->qsbr);
 	rte_free(rt);
@@ -181,5 +195,9 @@ dp_view_publish(struct dp_runtime *rt, struct dp_view *v)
 	/* Workers that are not running hold no reference; synchronize()
 	 * returns at once for threads that are offline. */
 	rte_rcu_qsbr_synchronize(rt->qsbr, RTE_QSBR_THRID_INVALID);
+	/* The owner syncs at the top of its loop; it is not running, it
+	 * syncs when it starts. */
+	while (rt->running && rt->qm != NULL && qm_synced_gen(rt->qm) < v->gen)
+		rte_delay_us_sleep(10);
 	dp_view_free(old);
 }

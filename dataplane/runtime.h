@@ -18,6 +18,10 @@
  *    buffers (every DP_DRAIN_US), so once synchronize returns, no packet in
  *    flight names a counter slot of the old tables either: slots freed
  *    after a publish may be handed out again at once.
+ *  - With a queue manager, the first worker owns it (dataplane/qm.h) and
+ *    dp_view_publish() also waits until that worker has synced its queues
+ *    to the new view, so a queue's or slice's slot that the new view no
+ *    longer uses may be handed out again at once as well.
  *  - Each worker writes its own dp_lcore_stats; anyone may read them.
  *  - Everything else in struct dp_runtime and struct dp_worker is written by
  *    the control plane before dp_runtime_start() and only read afterwards.
@@ -30,6 +34,7 @@
 #include <rte_rcu_qsbr.h>
 
 #include "dataplane/dp.h"
+#include "dataplane/qm.h"
 #include "dataplane/stats.h"
 #include "dataplane/tables.h"
 
@@ -43,6 +48,10 @@ struct dp_worker {
 	uint16_t rx_ports[SP_MAX_PORTS];        /* polled on rx queue 0 */
 	struct rte_eth_dev_tx_buffer *txb[RTE_MAX_ETHPORTS];
 	struct dp_lcore_stats *stats;
+	struct qm *qm;                  /* the queue manager, if it owns it */
+	uint64_t qm_gen;                /* view generation it synced qm to */
+	uint16_t nb_pending[SP_MAX_PORTS];      /* by scheduler: dequeued, */
+	struct rte_mbuf *pending[SP_MAX_PORTS][SP_BURST];       /* not yet sent */
 } __rte_cache_aligned;
 
 struct dp_runtime {
@@ -53,6 +62,7 @@ struct dp_runtime {
 	unsigned int nb_workers;
 	struct dp_worker *workers[SP_MAX_WORKERS];
 	struct dp_lcore_stats *stats[SP_MAX_WORKERS];   /* workers[i]->stats */
+	struct qm *qm;                  /* NULL: packets go straight to tx */
 };
 
 /* Creates a runtime for workers on the 'nb' lcores in lcores[], with an empty
@@ -67,6 +77,11 @@ int dp_worker_add_rx_port(struct dp_worker *w, uint16_t port_id);
 /* Gives every worker a tx buffer for 'port_id' (tx queue = worker index).
  * Returns 0 or -ENOMEM. */
 int dp_runtime_add_tx_port(struct dp_runtime *rt, uint16_t port_id);
+
+/* Gives the runtime a queue manager for the schedulers in 'p', owned by
+ * the first worker.  Before dp_runtime_start() only.  Returns 0 or a
+ * negative errno. */
+int dp_runtime_add_qm(struct dp_runtime *rt, const struct qm_params *p);
 
 /* Launches the workers on their lcores.  Returns 0 or a negative errno. */
 int dp_runtime_start(struct dp_runtime *rt);
@@ -83,8 +98,9 @@ void dp_runtime_free(struct dp_runtime *rt);
 const struct dp_view *dp_view_current(const struct dp_runtime *rt);
 
 /* Publishes 'v' to the workers, waits until none can still see the previous
- * view, and frees it (not its slices: the caller frees the slice tables that
- * 'v' no longer references after this returns). */
+ * view (and the queue manager has synced to 'v'), and frees it (not its
+ * slices: the caller frees the slice tables that 'v' no longer references
+ * after this returns). */
 void dp_view_publish(struct dp_runtime *rt, struct dp_view *v);
 
 /* The worker's loop; an lcore_function_t taking a struct dp_worker. */

@@ -31,7 +31,8 @@
 	  "bad IPv4 version, header length, checksum or UDP length")           \
 	X(FRAGMENT, "fragment", "IPv4 fragment (the node does not reassemble)") \
 	X(NO_BINDING, "no_binding",                                              \
-	  "no binding for (port, IPv4 destination, UDP destination port)")
+	  "no binding for (port, IPv4 destination, UDP destination port)")     \
+	X(ORPHANED, "orphaned", "its slice was deleted while it was queued")
 
 /* Drops accounted to the slice the packet was demultiplexed to. */
 #define DP_SLICE_DROPS(X)                                                    \
@@ -42,7 +43,8 @@
 	X(MALFORMED, "malformed", "inner packet rejected by the code option")   \
 	X(DROPPED, "dropped", "a drop action matched")                          \
 	X(EXCEPTION, "exception", "sent to the exception path")                 \
-	X(TX_FULL, "tx_full", "output port's transmit ring was full")
+	X(TX_FULL, "tx_full", "output port's transmit ring was full")          \
+	X(FLUSHED, "flushed", "its queue or binding was removed while it waited")
 
 #define DP_ENUM_NODE(sym, name, help) DP_NODE_DROP_##sym,
 enum dp_node_drop { DP_NODE_DROPS(DP_ENUM_NODE) DP_NODE_DROP_MAX };

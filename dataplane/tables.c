@@ -13,7 +13,7 @@
 
 struct dp_slice *
 dp_slice_alloc(uint16_t slot, const struct pm_ops *pm, uint32_t nb_filters,
-	       uint32_t nb_routes)
+	       uint32_t nb_routes, uint32_t nb_queues)
 {
 	struct dp_slice *s = rte_zmalloc("dp_slice", sizeof(*s), RTE_CACHE_LINE_SIZE);
 
@@ -35,6 +35,13 @@ dp_slice_alloc(uint16_t slot, const struct pm_ops *pm, uint32_t nb_filters,
 		if (s->routes == NULL)
 			goto nomem;
 	}
+	s->nb_queues = nb_queues;
+	if (nb_queues != 0) {
+		s->queues = rte_zmalloc("dp_queues", sizeof(*s->queues) * nb_queues,
+					RTE_CACHE_LINE_SIZE);
+		if (s->queues == NULL)
+			goto nomem;
+	}
 	return s;
 nomem:
 	dp_slice_free(s);
@@ -49,6 +56,7 @@ dp_slice_free(struct dp_slice *s)
 		return;
 	rte_free(s->filters);
 	rte_free(s->routes);
+	rte_free(s->queues);
 	rte_free(s);
 }
 
@@ -61,8 +69,10 @@ dp_view_clone(const struct dp_view *old)
 		errno = ENOMEM;
 		return NULL;
 	}
-	if (old != NULL)
+	if (old != NULL) {
 		memcpy(v->slices, old->slices, sizeof(v->slices));
+		v->gen = old->gen + 1;
+	}
 	return v;
 }
 

@@ -47,12 +47,30 @@ struct dp_forward {
 	rte_be16_t dst_port;            /* peer UDP port */
 	uint16_t port_id;               /* output DPDK port */
 	uint16_t stat;                  /* output binding's counter slot */
+	uint32_t queue;                 /* index in the slice's queues[] */
 	bool csum_offload;              /* the port computes IPv4/UDP checksums */
 };
 
 struct dp_action {
 	enum dp_action_type type;
 	struct dp_forward fwd;          /* valid for DP_ACTION_FORWARD */
+};
+
+/*
+ * One of a slice's output queues, as the queue manager needs it: the
+ * slice's own queues and one default queue per binding (for forwards that
+ * name no queue).  The queue's packets and deficit live in the queue
+ * manager's state slot 'slot'; 'id' says which queue they belong to, so a
+ * queue that was removed, or removed and created again in the same slot,
+ * is never mistaken for the one the packets were queued to.
+ */
+struct dp_queue {
+	uint32_t id;                    /* node-unique instance id, never 0 */
+	uint32_t slot;                  /* queue manager state slot */
+	uint32_t quantum;               /* bytes per round among the slice's queues */
+	uint32_t limit_packets;
+	uint32_t limit_bytes;
+	uint16_t sched;                 /* scheduler: output interface index */
 };
 
 /* One binding of a slice, as the packet path needs it. */
@@ -85,6 +103,10 @@ struct dp_slice {
 	uint32_t nb_routes;
 	struct dp_filter *filters;      /* ACL userdata i+1 -> filters[i] */
 	struct dp_action *routes;       /* FIB next hop j+1 -> routes[j] */
+	uint32_t buffers;               /* mbufs it may hold in its queues */
+	uint32_t quantum[SP_MAX_PORTS]; /* bytes per round, by scheduler */
+	uint32_t nb_queues;
+	struct dp_queue *queues;        /* its queues, then binding defaults */
 };
 
 /* The demux key: exact match on where the packet arrived and was sent to.
@@ -102,15 +124,17 @@ struct dp_demux_key {
 #define DP_DEMUX_BINDING(data) ((uint16_t)((uintptr_t)(data) & 0xffff))
 
 struct dp_view {
+	uint64_t gen;                   /* one more than the view it replaced */
 	struct rte_hash *demux;         /* dp_demux_key -> DP_DEMUX_DATA() */
 	const struct dp_slice *slices[SP_MAX_SLICES];
 };
 
 /* Allocates a zeroed slice table for slot 'slot' running 'pm', with room
- * for 'nb_filters' filter and 'nb_routes' route results.  Returns NULL and
- * sets errno on failure. */
+ * for 'nb_filters' filter and 'nb_routes' route results and 'nb_queues'
+ * queues.  Returns NULL and sets errno on failure. */
 struct dp_slice *dp_slice_alloc(uint16_t slot, const struct pm_ops *pm,
-				uint32_t nb_filters, uint32_t nb_routes);
+				uint32_t nb_filters, uint32_t nb_routes,
+				uint32_t nb_queues);
 
 /* Frees a slice table; NULL is allowed.  Its classifiers are the code
  * option's to free first (pm_ops.table_free). */

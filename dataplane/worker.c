@@ -3,11 +3,15 @@
 
 /*
  * The worker's run-to-completion loop:
- *   rx burst -> demux -> per slice: parse -> lookup -> format -> tx buffer,
- * with the tx buffers drained on a TSC timer, as in DPDK's l3fwd.
+ *   rx burst -> demux -> per slice: parse -> lookup -> format -> queue
+ *   manager -> tx burst,
+ * or, without a queue manager, format -> tx buffer, with the tx buffers
+ * drained on a TSC timer as in DPDK's l3fwd.  The first worker owns the
+ * queue manager; the others hand it their packets through its ring.
  */
 
 #include <stdbool.h>
+#include <string.h>
 
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
@@ -23,20 +27,69 @@
 /* Longest a packet waits in a tx buffer when traffic is light. */
 #define DP_DRAIN_US 100
 
-/* Sends a formatted burst of one slice to its output ports, counting it on
- * each packet's output binding. */
-static void
-dp_worker_tx(struct dp_worker *w, struct rte_mbuf **pkts,
-	     const struct dp_forward *const *fwd, uint16_t n)
+/* Counts packets as sent on their output bindings. */
+static inline void
+dp_worker_count_tx(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n)
 {
 	for (uint16_t i = 0; i < n; i++) {
-		struct dp_counters *c = &w->stats->binding[fwd[i]->stat];
+		struct dp_counters *c = &w->stats->binding[dp_meta(pkts[i])->out_stat];
 
-		dp_meta(pkts[i])->out_stat = fwd[i]->stat;
 		dp_count(&c->tx_packets, 1);
 		dp_count(&c->tx_bytes, rte_pktmbuf_pkt_len(pkts[i]));
-		rte_eth_tx_buffer(fwd[i]->port_id, w->index, w->txb[fwd[i]->port_id],
-				  pkts[i]);
+	}
+}
+
+/* Sends a formatted burst of slice s toward its output ports: into the
+ * queue manager, or straight into the tx buffers. */
+static void
+dp_worker_tx(struct dp_worker *w, const struct dp_slice *s, struct rte_mbuf **pkts,
+	     const struct dp_forward *const *fwd, uint16_t n)
+{
+	struct qm *qm = w->rt->qm;
+
+	for (uint16_t i = 0; i < n; i++)
+		dp_meta(pkts[i])->out_stat = fwd[i]->stat;
+	if (qm == NULL) {
+		dp_worker_count_tx(w, pkts, n);
+		for (uint16_t i = 0; i < n; i++)
+			rte_eth_tx_buffer(fwd[i]->port_id, w->index,
+					  w->txb[fwd[i]->port_id], pkts[i]);
+	} else if (w->qm != NULL) {
+		qm_enqueue_burst(qm, s, pkts, fwd, n, w->stats);
+	} else {
+		qm_handoff_burst(qm, s, pkts, fwd, n, w->stats);
+	}
+}
+
+/* Owner of the queue manager: sends what each scheduler's rate allows.
+ * Packets a port does not take wait, in order, for the next call. */
+static void
+dp_worker_schedule(struct dp_worker *w, uint64_t now)
+{
+	struct qm *qm = w->qm;
+
+	for (unsigned int k = 0; k < qm_nb_scheds(qm); k++) {
+		struct rte_mbuf **pend = w->pending[k];
+		uint16_t n = w->nb_pending[k], sent;
+
+		n += qm_dequeue_burst(qm, k, now, pend + n, SP_BURST - n);
+		if (n == 0)
+			continue;
+		sent = rte_eth_tx_burst(qm_sched_port(qm, k), w->index, pend, n);
+		dp_worker_count_tx(w, pend, sent);
+		if (sent != 0 && sent < n)
+			memmove(pend, pend + sent, sizeof(*pend) * (n - sent));
+		w->nb_pending[k] = n - sent;
+	}
+}
+
+/* Owner of the queue manager: frees what the ports never took. */
+static void
+dp_worker_pending_free(struct dp_worker *w)
+{
+	for (unsigned int k = 0; k < SP_MAX_PORTS; k++) {
+		rte_pktmbuf_free_bulk(w->pending[k], w->nb_pending[k]);
+		w->nb_pending[k] = 0;
 	}
 }
 
@@ -87,7 +140,7 @@ dp_worker_slice_burst(struct dp_worker *w, const struct dp_slice *s,
 	if (s->pm->format_burst != NULL)
 		s->pm->format_burst(s, out, nb_out);
 	dp_format_burst(out, fwd, nb_out);
-	dp_worker_tx(w, out, fwd, nb_out);
+	dp_worker_tx(w, s, out, fwd, nb_out);
 }
 
 /* Splits a demultiplexed burst into one sub-burst per slice, keeping each
@@ -153,10 +206,20 @@ dp_worker_main(void *arg)
 		const struct dp_view *v = __atomic_load_n(&rt->view, __ATOMIC_ACQUIRE);
 		uint64_t now;
 
+		if (w->qm != NULL && v->gen != w->qm_gen) {
+			qm_sync(w->qm, v, w->stats);
+			w->qm_gen = v->gen;
+		}
+
 		for (uint16_t i = 0; i < w->nb_rx_ports; i++)
 			dp_worker_poll(w, v, w->rx_ports[i]);
 
 		now = rte_rdtsc();
+		if (w->qm != NULL) {
+			if (rt->nb_workers > 1)
+				qm_handoff_drain(w->qm, v, w->stats);
+			dp_worker_schedule(w, now);
+		}
 		if (now - last_drain > drain_tsc) {
 			dp_worker_drain(w);
 			last_drain = now;
@@ -168,6 +231,8 @@ dp_worker_main(void *arg)
 	}
 
 	dp_worker_drain(w);
+	if (w->qm != NULL)
+		dp_worker_pending_free(w);
 	rte_rcu_qsbr_thread_offline(rt->qsbr, w->index);
 	rte_rcu_qsbr_thread_unregister(rt->qsbr, w->index);
 	return 0;

@@ -14,8 +14,14 @@ slices.  testpmd in io mode, on the same pcap and sink, is the ceiling.
 Runs alternate (slicepath, testpmd, ...), because these machines are
 shared, and the medians are reported.
 
-usage: tools/bench.py [--build DIR] [--slices N] [--filters N] [--size BYTES]
-                      [--code-option passthrough|ipv4] [--seconds S] [--runs N]
+With --queues N each slice has N queues on its output binding and
+forwards into the first; the queue manager paces eth1 at 100 Gbit/s, far
+above what one worker sends, so it schedules without limiting.
+--queue-manager off takes it out of the path.
+
+usage: tools/bench.py [--build DIR] [--slices N] [--filters N] [--queues N]
+                      [--size BYTES] [--code-option passthrough|ipv4]
+                      [--queue-manager on|off] [--seconds S] [--runs N]
                       [--no-testpmd]
 """
 
@@ -34,6 +40,8 @@ import time
 import urllib.request
 
 TOKEN = "bench-admin-token-0123456789abcdef"
+RATE = 100_000_000_000
+BUFFERS = 16384
 EAL = ["-l", "0,1", "--no-huge", "-m", "1024", "--no-pci", "--log-level", "lib.eal:error"]
 
 
@@ -47,10 +55,13 @@ def api(port, method, path, body=None):
     return json.loads(text) if text else None
 
 
-def slice_config(i, nfilters, option, rng):
+def slice_config(i, nfilters, nqueues, option, rng):
     """Bindings in on eth0 and out on eth1; nfilters - 1 filters that match
-    nothing sent, then a forward-everything filter with the worst priority."""
+    nothing sent, then a forward-everything filter with the worst priority;
+    nqueues queues on the output binding, the first of which gets it all."""
     fwd = {"forward": {"binding": 1, "peer": f"203.0.113.{1 + i % 250}:7000"}}
+    if nqueues:
+        fwd["forward"]["queue"] = 0
     filters = []
     for f in range(nfilters - 1):
         if option == "ipv4":
@@ -69,18 +80,21 @@ def slice_config(i, nfilters, option, rng):
     return {"bindings": [{"id": 0, "interface": "eth0", "udp_port": 5000 + i,
                           "default_action": fwd},
                          {"id": 1, "interface": "eth1", "udp_port": 6000 + i}],
+            "queues": [{"id": q, "binding": 1, "weight": 10 * (q + 1)}
+                       for q in range(nqueues)],
             "filters": filters if nfilters else []}
 
 
 def run_slicepath(a, work, pcap, port):
     node = {"name": "bench",
             "interfaces": [{"name": "eth0", "device": "net_pcap0", "ipv4": "192.0.2.1",
-                            "rate_bps": 100_000_000_000, "gateway_mac": "02:00:00:00:00:fe"},
+                            "rate_bps": RATE, "gateway_mac": "02:00:00:00:00:fe"},
                            {"name": "eth1", "device": "net_null0", "ipv4": "198.51.100.1",
-                            "rate_bps": 100_000_000_000, "gateway_mac": "02:00:00:00:01:fe"}],
+                            "rate_bps": RATE, "gateway_mac": "02:00:00:00:01:fe"}],
             "lcores": {"workers": [1]},
-            "capacity": {"filters": max(a.slices * a.filters, 1), "queues": 16,
-                         "buffers": 16384},
+            "capacity": {"filters": max(a.slices * a.filters, 1),
+                         "queues": max(a.slices * a.queues, 1), "buffers": BUFFERS},
+            "queue_manager": a.queue_manager == "on",
             "api": {"listen": f"127.0.0.1:{port}",
                     "admin_token_file": os.path.join(work, "admin.token"),
                     "max_body_bytes": 64 << 20},
@@ -110,10 +124,13 @@ def run_slicepath(a, work, pcap, port):
                 time.sleep(0.1)
         rng = random.Random(1)
         for i in range(a.slices):
-            api(port, "POST", "/v1/slices", {"name": f"s{i}", "code_option": a.code_option,
-                                             "reservation": {"filters": a.filters}})
+            api(port, "POST", "/v1/slices", {
+                "name": f"s{i}", "code_option": a.code_option,
+                "reservation": {"filters": a.filters, "queues": a.queues,
+                                "buffers": BUFFERS // a.slices,
+                                "bandwidth": {"eth1": {"out_bps": RATE // a.slices}}}})
             api(port, "PUT", f"/v1/slices/s{i}/config",
-                slice_config(i, a.filters, a.code_option, rng))
+                slice_config(i, a.filters, a.queues, a.code_option, rng))
         time.sleep(1)
         s0 = api(port, "GET", "/v1/stats")
         t0 = time.monotonic()
@@ -163,6 +180,8 @@ def main():
     ap.add_argument("--build", default=os.path.join(os.path.dirname(__file__), "..", "build"))
     ap.add_argument("--slices", type=int, default=64)
     ap.add_argument("--filters", type=int, default=1000)
+    ap.add_argument("--queues", type=int, default=0)
+    ap.add_argument("--queue-manager", default="on", choices=["on", "off"])
     ap.add_argument("--size", type=int, default=60)
     ap.add_argument("--code-option", default="passthrough", choices=["passthrough", "ipv4"])
     ap.add_argument("--seconds", type=float, default=5)

@@ -650,8 +650,8 @@ def test_reservation():
             "$.routes", body={"bindings": b, "filters": fs[:2], "routes": rs[:2]}, token=t)
     doc = {"bindings": b, "filters": fs[:1], "routes": rs[:2]}
     got = ok("small: PUT 1 filter and 2 routes", "PUT", f"{small}/config", 200, body=doc)
-    c.equal(got, doc, "small: PUT reply")
-    c.equal(get(f"{small}/config"), doc, "small: GET config after PUT")
+    c.equal(got, sorted_doc(doc), "small: PUT reply")
+    c.equal(get(f"{small}/config"), sorted_doc(doc), "small: GET config after PUT")
 
     z = "/v1/slices/zero"
     refused("zero: a filter without a reservation", "POST", f"{z}/filters", 409,
@@ -707,6 +707,7 @@ BASE = {
 
 def sorted_doc(doc):
     return {"bindings": by_id(doc.get("bindings", [])),
+            "queues": by_id(doc.get("queues", [])),
             "filters": by_id(doc.get("filters", [])),
             "routes": by_id(doc.get("routes", []))}
 
@@ -850,9 +851,9 @@ def test_config_put():
         ("route with a queue", edit(B, (("routes", 1, "queue"), 0)),
          400, "$.routes[1].queue", []),
         # the document
-        ("queues not empty",
-         edit(B, (("queues",), [{"id": 0, "binding": 1, "weight": 30}])),
-         400, "$.queues[0]", []),
+        ("queue on a missing binding",
+         edit(B, (("queues",), [{"id": 0, "binding": 9, "weight": 30}])),
+         400, "$.queues[0].binding", []),
         ("queues an object", edit(B, (("queues",), {})), 400, "$.queues", []),
         ("program pcap", edit(B, (("program",), {"pcap": "udp dst port 53"})),
          400, "$.program", []),
@@ -925,7 +926,7 @@ def test_config_put():
     refused("c2 binds c1's eth0:7000", "POST", "/v1/slices/c2/bindings", 409, "conflict",
             "$.udp_port", body={"interface": "eth0", "udp_port": 7000})
     got = ok("PUT {}", "PUT", cfg, 200, body={}, token=t)
-    empty = {"bindings": [], "filters": [], "routes": []}
+    empty = {"bindings": [], "queues": [], "filters": [], "routes": []}
     c.equal(got, empty, "PUT {} reply")
     c.equal(get(cfg), empty, "GET config after PUT {}")
     st = get("/v1/slices/c1/stats")

@@ -145,7 +145,8 @@ def test_setup():
 
     got = ok("GET alpha", "GET", "/v1/slices/alpha", 200)
     c.equal(got, {"name": "alpha", "code_option": "passthrough", "reservation": res,
-                  "config": {"bindings": [], "filters": [], "routes": []}},
+                  "config": {"bindings": [], "queues": [], "filters": [],
+                             "routes": []}},
             "GET /v1/slices/alpha")
     got = ok("GET slices", "GET", "/v1/slices", 200)
     c.equal(sorted(s["name"] for s in got), ["alpha", "beta"], "GET /v1/slices names")
@@ -620,7 +621,7 @@ def test_bindings():
     want = [dict(b0), dict(b1, id=1), dict(b2, id=2), b3, b5]
     c.equal(req("GET", a)[2], want, "alpha's bindings")
     c.equal(req("GET", "/v1/slices/alpha")[2].get("config"),
-            {"bindings": want, "filters": [], "routes": []},
+            {"bindings": want, "queues": [], "filters": [], "routes": []},
             "alpha's config")
     c.equal(req("GET", a, token=S["alpha"])[2], want, "alpha's bindings, own token")
 

@@ -86,7 +86,7 @@ slice_suite_init(void)
 	node->cfg.workers[0] = 1;
 	node->rt = dp_runtime_create((unsigned int[]){ rte_get_main_lcore() }, 1,
 				     (uint32_t)node->cfg.capacity.filters);
-	if (node->rt == NULL)
+	if (node->rt == NULL || node_counters_init(node) != 0)
 		return -1;
 	/* From here on an empty node's view has an (empty) demux hash. */
 	memset(&p, 0, sizeof(p));
@@ -104,6 +104,7 @@ slice_suite_clean(void)
 	if (node != NULL) {
 		slice_free_all(node);
 		dp_runtime_free(node->rt);
+		node_counters_fini(node);
 		free(node);
 		node = NULL;
 	}

@@ -25,7 +25,7 @@ cu_prefix_mask(uint8_t len)
 struct dp_slice *
 cu_lookup_table(const struct pm_ops *pm, uint32_t nb_filters, uint32_t nb_routes)
 {
-	struct dp_slice *t = dp_slice_alloc(5, pm, nb_filters, nb_routes);
+	struct dp_slice *t = dp_slice_alloc(5, pm, nb_filters, nb_routes, 0);
 
 	if (t == NULL)
 		return NULL;

@@ -446,8 +446,8 @@ fixture_init(struct fixture *f)
 {
 	memset(f, 0, sizeof(*f));
 	f->v = dp_view_clone(NULL);
-	f->a = dp_slice_alloc(SLOT_A, &pm_passthrough_ops, 0, 0);
-	f->b = dp_slice_alloc(SLOT_B, &pm_passthrough_ops, 0, 0);
+	f->a = dp_slice_alloc(SLOT_A, &pm_passthrough_ops, 0, 0, 0);
+	f->b = dp_slice_alloc(SLOT_B, &pm_passthrough_ops, 0, 0, 0);
 	f->st = rte_zmalloc("ut_stats", sizeof(*f->st), RTE_CACHE_LINE_SIZE);
 	if (f->v == NULL || f->a == NULL || f->b == NULL || f->st == NULL)
 		return -1;
@@ -695,8 +695,8 @@ test_build_demux_full_slices(void)
 {
 	struct dp_view *v = dp_view_clone(NULL);
 	struct dp_slice *s[2] = {
-		dp_slice_alloc(0, &pm_passthrough_ops, 0, 0),
-		dp_slice_alloc(SP_MAX_SLICES - 1, &pm_passthrough_ops, 0, 0),
+		dp_slice_alloc(0, &pm_passthrough_ops, 0, 0, 0),
+		dp_slice_alloc(SP_MAX_SLICES - 1, &pm_passthrough_ops, 0, 0, 0),
 	};
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
@@ -753,8 +753,8 @@ test_build_demux_duplicates(void)
 	for (size_t i = 0; i < CU_DIM(cases); i++) {
 		struct dp_view *v = dp_view_clone(NULL);
 		struct dp_slice *s[2] = {
-			dp_slice_alloc(1, &pm_passthrough_ops, 0, 0),
-			dp_slice_alloc(2, &pm_passthrough_ops, 0, 0),
+			dp_slice_alloc(1, &pm_passthrough_ops, 0, 0, 0),
+			dp_slice_alloc(2, &pm_passthrough_ops, 0, 0, 0),
 		};
 
 		CU_ASSERT_PTR_NOT_NULL_FATAL(v);
@@ -802,7 +802,7 @@ test_build_demux_empty(void)
 static void
 test_slice_alloc_and_clone(void)
 {
-	struct dp_slice *s = dp_slice_alloc(7, &pm_passthrough_ops, 0, 0);
+	struct dp_slice *s = dp_slice_alloc(7, &pm_passthrough_ops, 0, 0, 0);
 	struct dp_view *v = dp_view_clone(NULL), *c;
 	unsigned int present = 0;
 

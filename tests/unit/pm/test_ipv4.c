@@ -346,7 +346,7 @@ static void
 test_ops(void)
 {
 	const struct pm_ops *ops = ipv4_ops();
-	struct dp_slice *t = dp_slice_alloc(1, ops, 1, 1);
+	struct dp_slice *t = dp_slice_alloc(1, ops, 1, 1, 0);
 	const struct dp_rule rule = { 1, 1, { .any_binding = true,
 		.ipv4 = { .any_proto = true, .sport_hi = 65535, .dport_hi = 65535 } } };
 	const struct dp_route route = { CU_IPV4(10, 0, 0, 0), 8 };
@@ -517,7 +517,7 @@ static void
 test_parse_table(void)
 {
 	const struct pm_ops *ops = ipv4_ops();
-	struct dp_slice *s = dp_slice_alloc(2, ops, 0, 0);
+	struct dp_slice *s = dp_slice_alloc(2, ops, 0, 0, 0);
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
 	for (size_t i = 0; i < CU_DIM(parse_cases); i++) {
@@ -549,7 +549,7 @@ static void
 test_parse_burst(void)
 {
 	const struct pm_ops *ops = ipv4_ops();
-	struct dp_slice *s = dp_slice_alloc(2, ops, 0, 0);
+	struct dp_slice *s = dp_slice_alloc(2, ops, 0, 0, 0);
 	const unsigned int avail = rte_mempool_avail_count(pool);
 	struct rte_mbuf *in[CU_DIM(parse_cases)], *pkts[CU_DIM(parse_cases)];
 	struct dp_key keys[CU_DIM(parse_cases)];
@@ -596,7 +596,7 @@ test_format_burst(void)
 		{ .ttl = 17, .src_ip = 0xffffffff, .dst_ip = 0xfffefdfc, .l4_len = 1000 },
 	};
 	const struct pm_ops *ops = ipv4_ops();
-	struct dp_slice *s = dp_slice_alloc(2, ops, 0, 0);
+	struct dp_slice *s = dp_slice_alloc(2, ops, 0, 0, 0);
 	const unsigned int avail = rte_mempool_avail_count(pool);
 	struct rte_mbuf *pkts[CU_DIM(inner)];
 	uint8_t before[CU_DIM(inner)][1200];

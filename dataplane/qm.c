@@ -1,0 +1,573 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Copyright (c) 2026 The slicepath authors */
+
+/*
+ * The queue manager's packet path: enqueue with tail drop, two-level
+ * deficit round robin, the TSC pacer, and the view sync.
+ *
+ * Both DRR levels follow Linux's sch_drr: an active list per level; a
+ * member that becomes active starts with one quantum of deficit; the head
+ * sends while its deficit covers its next packet, and otherwise gets
+ * another quantum and goes to the tail.  The slice level asks the head
+ * slice's own DRR which of its queues goes next ("peek"), which only
+ * rotates that slice's list, so it gives the same answer until a packet
+ * leaves.
+ */
+
+#include "dataplane/qm.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <rte_cycles.h>
+#include <rte_errno.h>
+#include <rte_malloc.h>
+
+#include "dataplane/meta.h"
+
+#define QM_NONE UINT32_MAX
+#define QM_SLICE_NONE UINT16_MAX
+
+/* Pacer credit is in TSC cycles scaled by 2^QM_FP. */
+#define QM_FP 16
+
+/* A queue's state slot.  Owner only, but the lengths and counters are read
+ * by the control plane. */
+struct qm_queue {
+	struct rte_mbuf *head;
+	struct rte_mbuf *tail;
+	uint32_t len_packets;
+	uint32_t len_bytes;
+	uint32_t deficit;
+	uint32_t quantum;
+	uint32_t next;                  /* next active queue of its class */
+	uint32_t id;                    /* dp_queue.id of what it holds; 0 if idle */
+	uint32_t index;                 /* its index in the slice's queues[] */
+	uint16_t slice;
+	uint16_t sched;
+	uint64_t enqueued;
+	uint64_t dequeued;
+	uint64_t dropped;
+};
+
+/* A slice on one scheduler. */
+struct qm_class {
+	uint32_t deficit;
+	uint32_t quantum;
+	uint32_t head;                  /* active queues, QM_NONE if none */
+	uint32_t tail;
+	uint16_t next;                  /* next active class */
+	bool active;
+};
+
+struct qm_sched {
+	uint16_t port_id;
+	uint32_t overhead;
+	uint64_t cpb;                   /* cycles per byte << QM_FP */
+	int64_t credit;                 /* cycles << QM_FP; may dip below 0 */
+	int64_t depth;                  /* most credit saved */
+	uint64_t last;                  /* TSC of the last refill */
+	uint16_t head;                  /* active classes, QM_SLICE_NONE if none */
+	uint16_t tail;
+	struct qm_class cls[SP_MAX_SLICES];
+};
+
+struct qm {
+	uint64_t gen;                   /* view synced to; see qm.h */
+	unsigned int nb_scheds;
+	uint32_t nb_slots;
+	struct qm_sched *sched[SP_MAX_PORTS];
+	struct qm_queue *q;             /* [nb_slots] */
+	uint32_t buffers[SP_MAX_SLICES];        /* mbufs queued, by slice slot */
+	struct rte_ring *ring;          /* handoff from other workers */
+};
+
+/* Numbers the handoff rings, whose names must differ. */
+static unsigned int qm_count;
+
+uint32_t
+qm_slice_quantum(uint64_t out_bps, uint64_t rate_bps)
+{
+	uint64_t q;
+
+	if (rate_bps == 0)
+		return QM_QUANTUM_MIN;
+	q = (uint64_t)((unsigned __int128)QM_SLICE_QUANTUM_MAX *
+		       RTE_MIN(out_bps, rate_bps) / rate_bps);
+	return (uint32_t)RTE_MAX(q, (uint64_t)QM_QUANTUM_MIN);
+}
+
+uint32_t
+qm_queue_quantum(uint32_t weight)
+{
+	return RTE_MAX(weight, 1u) * QM_QUANTUM_PER_WEIGHT;
+}
+
+/* Sets up scheduler 'sc' for 'p', its clock starting at 'now'. */
+static void
+qm_sched_init(struct qm_sched *sc, const struct qm_sched_params *p, uint64_t now)
+{
+	uint64_t hz = rte_get_tsc_hz();
+	uint64_t depth_bytes = p->rate_bps / 8 * QM_DEPTH_US / US_PER_S;
+
+	sc->port_id = p->port_id;
+	sc->overhead = p->overhead;
+	sc->cpb = (uint64_t)(((unsigned __int128)hz * 8 << QM_FP) / p->rate_bps);
+	depth_bytes = RTE_MAX(depth_bytes, (uint64_t)QM_DEPTH_MIN_BYTES);
+	sc->depth = (int64_t)RTE_MIN((unsigned __int128)depth_bytes * sc->cpb,
+				     (unsigned __int128)INT64_MAX / 2);
+	sc->credit = 0;
+	sc->last = now;
+	sc->head = sc->tail = QM_SLICE_NONE;
+}
+
+struct qm *
+qm_create(const struct qm_params *p)
+{
+	char name[RTE_RING_NAMESIZE];
+	uint64_t now = rte_rdtsc();
+	struct qm *qm;
+
+	if (p->nb_scheds > SP_MAX_PORTS || p->nb_slots == 0) {
+		errno = EINVAL;
+		return NULL;
+	}
+	for (unsigned int i = 0; i < p->nb_scheds; i++) {
+		if (p->sched[i].rate_bps == 0) {
+			errno = EINVAL;
+			return NULL;
+		}
+	}
+	qm = rte_zmalloc_socket("qm", sizeof(*qm), RTE_CACHE_LINE_SIZE, p->socket);
+	if (qm == NULL)
+		goto nomem;
+	qm->nb_scheds = p->nb_scheds;
+	qm->nb_slots = p->nb_slots;
+	qm->q = rte_zmalloc_socket("qm_queues", sizeof(*qm->q) * p->nb_slots,
+				   RTE_CACHE_LINE_SIZE, p->socket);
+	if (qm->q == NULL)
+		goto nomem;
+	for (unsigned int i = 0; i < p->nb_scheds; i++) {
+		qm->sched[i] = rte_zmalloc_socket("qm_sched", sizeof(*qm->sched[i]),
+						  RTE_CACHE_LINE_SIZE, p->socket);
+		if (qm->sched[i] == NULL)
+			goto nomem;
+		qm_sched_init(qm->sched[i], &p->sched[i], now);
+	}
+	snprintf(name, sizeof(name), "qm_%u",
+		 __atomic_fetch_add(&qm_count, 1, __ATOMIC_RELAXED));
+	qm->ring = rte_ring_create(name, QM_RING_SIZE, p->socket, RING_F_SC_DEQ);
+	if (qm->ring == NULL)
+		goto nomem;
+	return qm;
+nomem:
+	qm_free(qm);
+	errno = ENOMEM;
+	return NULL;
+}
+
+/* Frees a chain of queued packets; returns how many there were. */
+static uint32_t
+qm_chain_free(struct rte_mbuf *m)
+{
+	uint32_t n = 0;
+
+	while (m != NULL) {
+		struct rte_mbuf *next = dp_meta(m)->next;
+
+		rte_pktmbuf_free(m);
+		m = next;
+		n++;
+	}
+	return n;
+}
+
+void
+qm_free(struct qm *qm)
+{
+	struct rte_mbuf *m;
+
+	if (qm == NULL)
+		return;
+	if (qm->q != NULL)
+		for (uint32_t i = 0; i < qm->nb_slots; i++)
+			qm_chain_free(qm->q[i].head);
+	while (qm->ring != NULL && rte_ring_sc_dequeue(qm->ring, (void **)&m) == 0)
+		rte_pktmbuf_free(m);
+	rte_ring_free(qm->ring);
+	for (unsigned int i = 0; i < qm->nb_scheds; i++)
+		rte_free(qm->sched[i]);
+	rte_free(qm->q);
+	rte_free(qm);
+}
+
+unsigned int
+qm_nb_scheds(const struct qm *qm)
+{
+	return qm->nb_scheds;
+}
+
+uint16_t
+qm_sched_port(const struct qm *qm, unsigned int sched)
+{
+	return qm->sched[sched]->port_id;
+}
+
+/* Puts class 'slice' of 'sc' at the tail of the active list. */
+static void
+qm_class_append(struct qm_sched *sc, uint16_t slice)
+{
+	sc->cls[slice].next = QM_SLICE_NONE;
+	if (sc->head == QM_SLICE_NONE)
+		sc->head = slice;
+	else
+		sc->cls[sc->tail].next = slice;
+	sc->tail = slice;
+}
+
+/* Puts queue 'slot' at the tail of class c's active list. */
+static void
+qm_queue_append(struct qm *qm, struct qm_class *c, uint32_t slot)
+{
+	qm->q[slot].next = QM_NONE;
+	if (c->head == QM_NONE)
+		c->head = slot;
+	else
+		qm->q[c->tail].next = slot;
+	c->tail = slot;
+}
+
+/* Takes queue 'slot' out of class c's active list. */
+static void
+qm_queue_unlink(struct qm *qm, struct qm_class *c, uint32_t slot)
+{
+	uint32_t prev = QM_NONE;
+
+	for (uint32_t i = c->head; i != QM_NONE; prev = i, i = qm->q[i].next) {
+		if (i != slot)
+			continue;
+		if (prev == QM_NONE)
+			c->head = qm->q[i].next;
+		else
+			qm->q[prev].next = qm->q[i].next;
+		if (c->tail == slot)
+			c->tail = prev;
+		return;
+	}
+}
+
+/* Takes class 'slice' out of sc's active list. */
+static void
+qm_class_unlink(struct qm_sched *sc, uint16_t slice)
+{
+	uint16_t prev = QM_SLICE_NONE;
+
+	for (uint16_t i = sc->head; i != QM_SLICE_NONE; prev = i, i = sc->cls[i].next) {
+		if (i != slice)
+			continue;
+		if (prev == QM_SLICE_NONE)
+			sc->head = sc->cls[i].next;
+		else
+			sc->cls[prev].next = sc->cls[i].next;
+		if (sc->tail == slice)
+			sc->tail = prev;
+		sc->cls[i].active = false;
+		return;
+	}
+}
+
+/* The bytes packet m costs on scheduler sc. */
+static inline uint32_t
+qm_cost(const struct qm_sched *sc, const struct rte_mbuf *m)
+{
+	return rte_pktmbuf_pkt_len(m) + sc->overhead;
+}
+
+/* Appends m to the queue of conf (slice s) unless a limit is reached.
+ * Returns true if it was queued. */
+static inline bool
+qm_enqueue_one(struct qm *qm, const struct dp_slice *s, const struct dp_queue *conf,
+	       uint32_t index, struct rte_mbuf *m)
+{
+	struct qm_queue *q = &qm->q[conf->slot];
+	uint32_t len = rte_pktmbuf_pkt_len(m);
+
+	if (q->len_packets >= conf->limit_packets ||
+	    len > conf->limit_bytes - RTE_MIN(q->len_bytes, conf->limit_bytes) ||
+	    qm->buffers[s->slot] >= s->buffers) {
+		__atomic_store_n(&q->dropped, q->dropped + 1, __ATOMIC_RELAXED);
+		return false;
+	}
+
+	dp_meta(m)->next = NULL;
+	if (q->head == NULL) {
+		struct qm_sched *sc = qm->sched[conf->sched];
+		struct qm_class *c = &sc->cls[s->slot];
+
+		q->head = m;
+		q->id = conf->id;
+		q->index = index;
+		q->slice = s->slot;
+		q->sched = conf->sched;
+		q->quantum = conf->quantum;
+		q->deficit = conf->quantum;
+		if (!c->active) {
+			c->active = true;
+			c->quantum = s->quantum[conf->sched];
+			c->deficit = c->quantum;
+			c->head = c->tail = QM_NONE;
+			qm_class_append(sc, s->slot);
+		}
+		qm_queue_append(qm, c, conf->slot);
+	} else {
+		dp_meta(q->tail)->next = m;
+	}
+	q->tail = m;
+	__atomic_store_n(&q->len_packets, q->len_packets + 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&q->len_bytes, q->len_bytes + len, __ATOMIC_RELAXED);
+	__atomic_store_n(&q->enqueued, q->enqueued + 1, __ATOMIC_RELAXED);
+	qm->buffers[s->slot]++;
+	return true;
+}
+
+uint16_t
+qm_enqueue_burst(struct qm *qm, const struct dp_slice *s, struct rte_mbuf **pkts,
+		 const struct dp_forward *const *fwd, uint16_t n,
+		 struct dp_lcore_stats *st)
+{
+	uint16_t queued = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		uint32_t index = fwd[i]->queue;
+
+		if (qm_enqueue_one(qm, s, &s->queues[index], index, pkts[i])) {
+			queued++;
+			continue;
+		}
+		dp_count(&st->slice_drops[s->slot][DP_SLICE_DROP_QUEUE_FULL], 1);
+		rte_pktmbuf_free(pkts[i]);
+	}
+	return queued;
+}
+
+/* The queue of class c whose head packet goes next within the class. */
+static inline struct qm_queue *
+qm_class_peek(struct qm *qm, const struct qm_sched *sc, struct qm_class *c)
+{
+	for (;;) {
+		struct qm_queue *q = &qm->q[c->head];
+
+		if (qm_cost(sc, q->head) <= q->deficit)
+			return q;
+		q->deficit += q->quantum;
+		if (q->next != QM_NONE) {
+			uint32_t slot = c->head;
+
+			c->head = q->next;
+			qm_queue_append(qm, c, slot);
+		}
+	}
+}
+
+/* Takes the next packet off scheduler sc by two-level DRR; sc has at
+ * least one active class. */
+static inline struct rte_mbuf *
+qm_sched_next(struct qm *qm, struct qm_sched *sc)
+{
+	for (;;) {
+		uint16_t slice = sc->head;
+		struct qm_class *c = &sc->cls[slice];
+		struct qm_queue *q = qm_class_peek(qm, sc, c);
+		struct rte_mbuf *m = q->head;
+		uint32_t cost = qm_cost(sc, m);
+
+		if (cost > c->deficit) {
+			c->deficit += c->quantum;
+			if (c->next != QM_SLICE_NONE) {
+				sc->head = c->next;
+				qm_class_append(sc, slice);
+			}
+			continue;
+		}
+		c->deficit -= cost;
+		q->deficit -= cost;
+		q->head = dp_meta(m)->next;
+		__atomic_store_n(&q->len_packets, q->len_packets - 1, __ATOMIC_RELAXED);
+		__atomic_store_n(&q->len_bytes, q->len_bytes - rte_pktmbuf_pkt_len(m),
+				 __ATOMIC_RELAXED);
+		__atomic_store_n(&q->dequeued, q->dequeued + 1, __ATOMIC_RELAXED);
+		qm->buffers[slice]--;
+		if (q->head == NULL) {
+			q->tail = NULL;
+			q->id = 0;
+			c->head = q->next;
+			if (c->head == QM_NONE) {
+				c->active = false;
+				sc->head = c->next;
+			}
+		}
+		return m;
+	}
+}
+
+uint16_t
+qm_dequeue_burst(struct qm *qm, unsigned int sched, uint64_t now,
+		 struct rte_mbuf **out, uint16_t max)
+{
+	struct qm_sched *sc = qm->sched[sched];
+	uint64_t elapsed = now - sc->last;
+	int64_t cap = sc->depth >> QM_FP;
+	uint16_t n = 0;
+
+	sc->last = now;
+	sc->credit += (int64_t)RTE_MIN(elapsed, (uint64_t)cap) << QM_FP;
+	if (sc->credit > sc->depth)
+		sc->credit = sc->depth;
+
+	while (n < max && sc->credit > 0 && sc->head != QM_SLICE_NONE) {
+		struct rte_mbuf *m = qm_sched_next(qm, sc);
+
+		sc->credit -= (int64_t)(qm_cost(sc, m) * sc->cpb);
+		out[n++] = m;
+	}
+	return n;
+}
+
+/* Drops every packet of queue 'slot' (in class c of sc), counting them. */
+static void
+qm_queue_flush(struct qm *qm, struct qm_sched *sc, struct qm_class *c, uint32_t slot,
+	       bool slice_gone, struct dp_lcore_stats *st)
+{
+	struct qm_queue *q = &qm->q[slot];
+	uint32_t n = qm_chain_free(q->head);
+
+	qm_queue_unlink(qm, c, slot);
+	q->head = q->tail = NULL;
+	q->id = 0;
+	__atomic_store_n(&q->len_packets, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&q->len_bytes, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&q->dropped, q->dropped + n, __ATOMIC_RELAXED);
+	qm->buffers[q->slice] -= n;
+	if (slice_gone)
+		dp_count(&st->node_drops[DP_NODE_DROP_ORPHANED], n);
+	else
+		dp_count(&st->slice_drops[q->slice][DP_SLICE_DROP_FLUSHED], n);
+	if (c->head == QM_NONE)
+		qm_class_unlink(sc, q->slice);
+}
+
+/* Finds the queue with instance id 'id' in slice table s, trying 'index'
+ * first; returns its index or -1. */
+static int64_t
+qm_queue_find(const struct dp_slice *s, uint32_t index, uint32_t id)
+{
+	if (index < s->nb_queues && s->queues[index].id == id)
+		return index;
+	for (uint32_t i = 0; i < s->nb_queues; i++)
+		if (s->queues[i].id == id)
+			return i;
+	return -1;
+}
+
+void
+qm_sync(struct qm *qm, const struct dp_view *v, struct dp_lcore_stats *st)
+{
+	for (unsigned int k = 0; k < qm->nb_scheds; k++) {
+		struct qm_sched *sc = qm->sched[k];
+		uint16_t slice = sc->head;
+
+		while (slice != QM_SLICE_NONE) {
+			struct qm_class *c = &sc->cls[slice];
+			const struct dp_slice *s = v->slices[slice];
+			uint16_t next_slice = c->next;
+			uint32_t slot = c->head;
+
+			if (s != NULL)
+				c->quantum = s->quantum[k];
+			while (slot != QM_NONE) {
+				struct qm_queue *q = &qm->q[slot];
+				uint32_t next = q->next;
+				int64_t i = s != NULL ? qm_queue_find(s, q->index, q->id) : -1;
+
+				if (i < 0) {
+					qm_queue_flush(qm, sc, c, slot, s == NULL, st);
+				} else {
+					q->index = (uint32_t)i;
+					q->quantum = s->queues[i].quantum;
+				}
+				slot = next;
+			}
+			slice = next_slice;
+		}
+	}
+	__atomic_store_n(&qm->gen, v->gen, __ATOMIC_RELEASE);
+}
+
+uint64_t
+qm_synced_gen(const struct qm *qm)
+{
+	return __atomic_load_n(&qm->gen, __ATOMIC_ACQUIRE);
+}
+
+uint16_t
+qm_handoff_burst(struct qm *qm, const struct dp_slice *s, struct rte_mbuf **pkts,
+		 const struct dp_forward *const *fwd, uint16_t n,
+		 struct dp_lcore_stats *st)
+{
+	unsigned int sent;
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct dp_meta *meta = dp_meta(pkts[i]);
+
+		meta->queue = fwd[i]->queue;
+		meta->qid = s->queues[fwd[i]->queue].id;
+	}
+	sent = rte_ring_mp_enqueue_burst(qm->ring, (void **)pkts, n, NULL);
+	for (unsigned int i = sent; i < n; i++) {
+		dp_count(&st->slice_drops[s->slot][DP_SLICE_DROP_QUEUE_FULL], 1);
+		rte_pktmbuf_free(pkts[i]);
+	}
+	return (uint16_t)sent;
+}
+
+unsigned int
+qm_handoff_drain(struct qm *qm, const struct dp_view *v, struct dp_lcore_stats *st)
+{
+	struct rte_mbuf *pkts[SP_BURST];
+	unsigned int n = rte_ring_sc_dequeue_burst(qm->ring, (void **)pkts, SP_BURST, NULL);
+
+	for (unsigned int i = 0; i < n; i++) {
+		const struct dp_meta *meta = dp_meta(pkts[i]);
+		const struct dp_slice *s = v->slices[meta->slice];
+		int64_t k = s != NULL ? qm_queue_find(s, meta->queue, meta->qid) : -1;
+
+		if (k >= 0 && qm_enqueue_one(qm, s, &s->queues[k], (uint32_t)k, pkts[i]))
+			continue;
+		if (s == NULL)
+			dp_count(&st->node_drops[DP_NODE_DROP_ORPHANED], 1);
+		else
+			dp_count(&st->slice_drops[s->slot][k < 0 ? DP_SLICE_DROP_FLUSHED :
+							   DP_SLICE_DROP_QUEUE_FULL], 1);
+		rte_pktmbuf_free(pkts[i]);
+	}
+	return n;
+}
+
+void
+qm_queue_read(const struct qm *qm, uint32_t slot, struct qm_queue_stats *out)
+{
+	const struct qm_queue *q = &qm->q[slot];
+
+	out->enqueued = __atomic_load_n(&q->enqueued, __ATOMIC_RELAXED);
+	out->dequeued = __atomic_load_n(&q->dequeued, __ATOMIC_RELAXED);
+	out->dropped = __atomic_load_n(&q->dropped, __ATOMIC_RELAXED);
+	out->length_packets = __atomic_load_n(&q->len_packets, __ATOMIC_RELAXED);
+	out->length_bytes = __atomic_load_n(&q->len_bytes, __ATOMIC_RELAXED);
+}
+
+uint32_t
+qm_slice_buffers(const struct qm *qm, uint16_t slice)
+{
+	return __atomic_load_n(&qm->buffers[slice], __ATOMIC_RELAXED);
+}
