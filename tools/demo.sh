@@ -94,6 +94,11 @@ for name in ("demo", "router"):
     sl = json.load(open(os.path.join(sys.argv[1], name + ".json")))
     for b in sl["bindings"]:
         print(f"  {name:6} binding {b['id']}  rx {b['rx_packets']:>14,}  tx {b['tx_packets']:>14,} pkts")
+    queues = [(f"binding {b['id']} default", b["default_queue"]) for b in sl["bindings"]
+              if b["default_queue"]["enqueued"]] + [(f"queue {q['id']}", q) for q in sl["queues"]]
+    for label, q in queues:
+        print(f"  {name:6} {label:17} out {q['dequeued']:>14,}  tail drops {q['dropped']:>14,}"
+              f"  now {q['length_packets']} pkts")
     for f in sl["filters"]:
         print(f"  {name:6} filter {f['id']}   hits {f['hits']:>14,}")
     print(f"  {name:6} drops  " + ("  ".join(f"{k} {v:,}" for k, v in sl["drops"].items() if v) or "none"))
