@@ -17,11 +17,12 @@ shared, and the medians are reported.
 With --queues N each slice has N queues on its output binding and
 forwards into the first; the queue manager paces eth1 at 100 Gbit/s, far
 above what one worker sends, so it schedules without limiting.
---queue-manager off takes it out of the path.
+--queue-manager off takes it out of the path; "both" alternates runs with
+and without it.
 
 usage: tools/bench.py [--build DIR] [--slices N] [--filters N] [--queues N]
                       [--size BYTES] [--code-option passthrough|ipv4]
-                      [--queue-manager on|off] [--seconds S] [--runs N]
+                      [--queue-manager on|off|both] [--seconds S] [--runs N]
                       [--no-testpmd]
 """
 
@@ -85,7 +86,7 @@ def slice_config(i, nfilters, nqueues, option, rng):
             "filters": filters if nfilters else []}
 
 
-def run_slicepath(a, work, pcap, port):
+def run_slicepath(a, qm, work, pcap, port):
     node = {"name": "bench",
             "interfaces": [{"name": "eth0", "device": "net_pcap0", "ipv4": "192.0.2.1",
                             "rate_bps": RATE, "gateway_mac": "02:00:00:00:00:fe"},
@@ -94,7 +95,7 @@ def run_slicepath(a, work, pcap, port):
             "lcores": {"workers": [1]},
             "capacity": {"filters": max(a.slices * a.filters, 1),
                          "queues": max(a.slices * a.queues, 1), "buffers": BUFFERS},
-            "queue_manager": a.queue_manager == "on",
+            "queue_manager": qm == "on",
             "api": {"listen": f"127.0.0.1:{port}",
                     "admin_token_file": os.path.join(work, "admin.token"),
                     "max_body_bytes": 64 << 20},
@@ -181,7 +182,7 @@ def main():
     ap.add_argument("--slices", type=int, default=64)
     ap.add_argument("--filters", type=int, default=1000)
     ap.add_argument("--queues", type=int, default=0)
-    ap.add_argument("--queue-manager", default="on", choices=["on", "off"])
+    ap.add_argument("--queue-manager", default="on", choices=["on", "off", "both"])
     ap.add_argument("--size", type=int, default=60)
     ap.add_argument("--code-option", default="passthrough", choices=["passthrough", "ipv4"])
     ap.add_argument("--seconds", type=float, default=5)
@@ -198,22 +199,30 @@ def main():
                         f"kind={kind},dst=192.0.2.1,dport=5000-{5000 + a.slices - 1},"
                         f"src=10.0.0.0/16,size={a.size},count={max(4096, a.slices * 64)}"],
                        check=True, stdout=subprocess.DEVNULL)
-        sp, tp = [], []
+        modes = ["on", "off"] if a.queue_manager == "both" else [a.queue_manager]
+        sp, tp = {m: [] for m in modes}, []
         for r in range(a.runs):
-            rx, tx, drops = run_slicepath(a, work, pcap, 18500 + r)
-            sp.append(tx)
-            print(f"run {r}: slicepath rx {rx:.2f} Mpps, tx {tx:.2f} Mpps, drops {drops}",
-                  flush=True)
+            for m in modes:
+                rx, tx, drops = run_slicepath(a, m, work, pcap, 18500 + r)
+                sp[m].append(tx)
+                print(f"run {r}: slicepath (queue manager {m}) rx {rx:.2f} Mpps, "
+                      f"tx {tx:.2f} Mpps, drops {drops}", flush=True)
             if not a.no_testpmd:
                 tp.append(run_testpmd(a, pcap))
                 print(f"run {r}: testpmd io {tp[-1]:.2f} Mpps", flush=True)
-        msp = statistics.median(sp)
-        print(f"\n{a.slices} slices x {a.filters} filters, {a.code_option}, "
-              f"{a.size}-byte frames, one worker, {a.runs} runs of {a.seconds:g} s")
-        print(f"slicepath  {msp:6.2f} Mpps  ({msp * a.size * 8 / 1e3:.2f} Gbit/s)")
-        if tp:
-            mtp = statistics.median(tp)
-            print(f"testpmd io {mtp:6.2f} Mpps  (slicepath = {100 * msp / mtp:.0f}%)")
+        print(f"\n{a.slices} slices x {a.filters} filters x {a.queues} queues, "
+              f"{a.code_option}, {a.size}-byte frames, one worker, "
+              f"{a.runs} runs of {a.seconds:g} s")
+        mtp = statistics.median(tp) if tp else None
+        for m in modes:
+            msp = statistics.median(sp[m])
+            line = (f"slicepath, queue manager {m:3}  {msp:6.2f} Mpps  "
+                    f"({msp * a.size * 8 / 1e3:.2f} Gbit/s)")
+            if mtp:
+                line += f"  = {100 * msp / mtp:.0f}% of testpmd"
+            print(line)
+        if mtp:
+            print(f"testpmd io                    {mtp:6.2f} Mpps")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
