@@ -721,9 +721,10 @@ slice_config_apply(struct node *node, struct slice *s, struct slice_config *c,
 	struct dp_slice *t;
 	int rc;
 
-	rc = slice_check_bindings(node, s, c, err);
+	/* Queues first: actions name them. */
+	rc = slice_check_queues(s, c, err);
 	if (rc == 0)
-		rc = slice_check_queues(s, c, err);
+		rc = slice_check_bindings(node, s, c, err);
 	if (rc == 0)
 		rc = slice_check_lookup(s, c, err);
 	if (rc == 0)
