@@ -416,12 +416,15 @@ qm_dequeue_burst(struct qm *qm, unsigned int sched, uint64_t now,
 		 struct rte_mbuf **out, uint16_t max)
 {
 	struct qm_sched *sc = qm->sched[sched];
-	uint64_t elapsed = now - sc->last;
+	int64_t elapsed = (int64_t)(now - sc->last);
 	int64_t cap = sc->depth >> QM_FP;
 	uint16_t n = 0;
 
+	/* A 'now' before the last one (another core's TSC) adds nothing. */
+	if (elapsed < 0)
+		elapsed = 0;
 	sc->last = now;
-	sc->credit += (int64_t)RTE_MIN(elapsed, (uint64_t)cap) << QM_FP;
+	sc->credit += RTE_MIN(elapsed, cap) << QM_FP;
 	if (sc->credit > sc->depth)
 		sc->credit = sc->depth;
 
@@ -531,8 +534,10 @@ qm_handoff_burst(struct qm *qm, const struct dp_slice *s, struct rte_mbuf **pkts
 	return (uint16_t)sent;
 }
 
-unsigned int
-qm_handoff_drain(struct qm *qm, const struct dp_view *v, struct dp_lcore_stats *st)
+/* Queues one burst from the handoff ring; returns its size. */
+static unsigned int
+qm_handoff_drain_burst(struct qm *qm, const struct dp_view *v,
+		       struct dp_lcore_stats *st)
 {
 	struct rte_mbuf *pkts[SP_BURST];
 	unsigned int n = rte_ring_sc_dequeue_burst(qm->ring, (void **)pkts, SP_BURST, NULL);
@@ -552,6 +557,20 @@ qm_handoff_drain(struct qm *qm, const struct dp_view *v, struct dp_lcore_stats *
 		rte_pktmbuf_free(pkts[i]);
 	}
 	return n;
+}
+
+unsigned int
+qm_handoff_drain(struct qm *qm, const struct dp_view *v, struct dp_lcore_stats *st)
+{
+	unsigned int total = 0, n;
+
+	for (unsigned int b = 0; b < QM_DRAIN_BURSTS; b++) {
+		n = qm_handoff_drain_burst(qm, v, st);
+		total += n;
+		if (n < SP_BURST)
+			break;
+	}
+	return total;
 }
 
 void

@@ -25,8 +25,8 @@
  *  - The queue configuration (struct dp_queue) is read from the
  *    RCU-published slice tables.  When the view changes, the owner calls
  *    qm_sync(): queues that left the view lose their packets (counted as
- *    dropped, and as 'flushed' on their slice), the others take the new
- *    weights.  It then stores the view's generation in qm->gen (release);
+ *    dropped, and as 'flushed' on their slice, or 'orphaned' on the node
+ *    if the slice left too), the others take the new weights.  It then stores the view's generation in qm->gen (release);
  *    the control plane waits for that before it hands a removed queue's or
  *    slice's slot and counters to anyone else.
  *  - The control plane reads the counters and lengths with relaxed loads
@@ -57,8 +57,10 @@
 /* A queue's quantum is its weight times this. */
 #define QM_QUANTUM_PER_WEIGHT 64u
 
-/* Packets the handoff ring holds. */
+/* Packets the handoff ring holds, and the most bursts of them the owner
+ * takes in per call. */
 #define QM_RING_SIZE 4096
+#define QM_DRAIN_BURSTS 8
 
 /* One interface's scheduler, as configured. */
 struct qm_sched_params {
@@ -134,9 +136,10 @@ uint16_t qm_handoff_burst(struct qm *qm, const struct dp_slice *s,
 			  uint16_t n, struct dp_lcore_stats *st);
 
 /* Owner only.  Queues what other workers handed over, under view 'v' (to
- * which the owner has synced).  Packets whose queue or slice has gone are
- * freed and counted as 'flushed' (or 'orphaned' on the node).  Returns how
- * many packets it took from the ring. */
+ * which the owner has synced), up to QM_DRAIN_BURSTS bursts.  Packets whose
+ * queue or slice has gone are freed and counted as 'flushed' (or
+ * 'orphaned' on the node).  Returns how many packets it took from the
+ * ring. */
 unsigned int qm_handoff_drain(struct qm *qm, const struct dp_view *v,
 			      struct dp_lcore_stats *st);
 
