@@ -284,51 +284,88 @@ qm_cost(const struct qm_sched *sc, const struct rte_mbuf *m)
 	return rte_pktmbuf_pkt_len(m) + sc->overhead;
 }
 
-/* Appends m to the queue of conf (slice s) unless a limit is reached.
- * Returns true if it was queued. */
-static inline bool
-qm_enqueue_one(struct qm *qm, const struct dp_slice *s, const struct dp_queue *conf,
-	       uint32_t index, struct rte_mbuf *m)
+/* Makes queue q (state slot conf->slot of slice s, holding nothing) active
+ * with 'head' as its first packet. */
+static void
+qm_queue_activate(struct qm *qm, const struct dp_slice *s, const struct dp_queue *conf,
+		  uint32_t index, struct qm_queue *q, struct rte_mbuf *head)
 {
+	struct qm_sched *sc = qm->sched[conf->sched];
+	struct qm_class *c = &sc->cls[s->slot];
+
+	q->head = head;
+	q->id = conf->id;
+	q->index = index;
+	q->slice = s->slot;
+	q->sched = conf->sched;
+	q->quantum = conf->quantum;
+	q->deficit = conf->quantum;
+	if (!c->active) {
+		c->active = true;
+		c->quantum = s->quantum[conf->sched];
+		c->deficit = c->quantum;
+		c->head = c->tail = QM_NONE;
+		qm_class_append(sc, s->slot);
+	}
+	qm_queue_append(qm, c, conf->slot);
+}
+
+/*
+ * Appends the 'n' packets of slice s in pkts[] to its queue s->queues[index],
+ * in order, dropping at the tail what would take the queue past one of its
+ * limits or the slice past its buffers (counted on the queue and as
+ * queue_full in st).  The run is chained first and appended in one step.
+ * Returns how many were queued.
+ */
+static uint16_t
+qm_enqueue_run(struct qm *qm, const struct dp_slice *s, uint32_t index,
+	       struct rte_mbuf **pkts, uint16_t n, struct dp_lcore_stats *st)
+{
+	const struct dp_queue *conf = &s->queues[index];
 	struct qm_queue *q = &qm->q[conf->slot];
-	uint32_t len = rte_pktmbuf_pkt_len(m);
+	uint32_t len_packets = q->len_packets, len_bytes = q->len_bytes;
+	uint32_t held = qm->buffers[s->slot];
+	struct rte_mbuf *head = NULL, *tail = NULL;
+	uint16_t queued = 0;
 
-	if (q->len_packets >= conf->limit_packets ||
-	    len > conf->limit_bytes - RTE_MIN(q->len_bytes, conf->limit_bytes) ||
-	    qm->buffers[s->slot] >= s->buffers) {
-		__atomic_store_n(&q->dropped, q->dropped + 1, __ATOMIC_RELAXED);
-		return false;
-	}
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		uint32_t len = rte_pktmbuf_pkt_len(m);
 
-	dp_meta(m)->next = NULL;
-	if (q->head == NULL) {
-		struct qm_sched *sc = qm->sched[conf->sched];
-		struct qm_class *c = &sc->cls[s->slot];
-
-		q->head = m;
-		q->id = conf->id;
-		q->index = index;
-		q->slice = s->slot;
-		q->sched = conf->sched;
-		q->quantum = conf->quantum;
-		q->deficit = conf->quantum;
-		if (!c->active) {
-			c->active = true;
-			c->quantum = s->quantum[conf->sched];
-			c->deficit = c->quantum;
-			c->head = c->tail = QM_NONE;
-			qm_class_append(sc, s->slot);
+		if (len_packets >= conf->limit_packets ||
+		    len > conf->limit_bytes - RTE_MIN(len_bytes, conf->limit_bytes) ||
+		    held >= s->buffers) {
+			rte_pktmbuf_free(m);
+			continue;
 		}
-		qm_queue_append(qm, c, conf->slot);
-	} else {
-		dp_meta(q->tail)->next = m;
+		dp_meta(m)->next = NULL;
+		if (tail == NULL)
+			head = m;
+		else
+			dp_meta(tail)->next = m;
+		tail = m;
+		len_packets++;
+		len_bytes += len;
+		held++;
+		queued++;
 	}
-	q->tail = m;
-	__atomic_store_n(&q->len_packets, q->len_packets + 1, __ATOMIC_RELAXED);
-	__atomic_store_n(&q->len_bytes, q->len_bytes + len, __ATOMIC_RELAXED);
-	__atomic_store_n(&q->enqueued, q->enqueued + 1, __ATOMIC_RELAXED);
-	qm->buffers[s->slot]++;
-	return true;
+
+	if (queued != 0) {
+		if (q->head == NULL)
+			qm_queue_activate(qm, s, conf, index, q, head);
+		else
+			dp_meta(q->tail)->next = head;
+		q->tail = tail;
+		__atomic_store_n(&q->len_packets, len_packets, __ATOMIC_RELAXED);
+		__atomic_store_n(&q->len_bytes, len_bytes, __ATOMIC_RELAXED);
+		__atomic_store_n(&q->enqueued, q->enqueued + queued, __ATOMIC_RELAXED);
+		qm->buffers[s->slot] = held;
+	}
+	if (queued != n) {
+		__atomic_store_n(&q->dropped, q->dropped + n - queued, __ATOMIC_RELAXED);
+		dp_count(&st->slice_drops[s->slot][DP_SLICE_DROP_QUEUE_FULL], n - queued);
+	}
+	return queued;
 }
 
 uint16_t
@@ -336,17 +373,17 @@ qm_enqueue_burst(struct qm *qm, const struct dp_slice *s, struct rte_mbuf **pkts
 		 const struct dp_forward *const *fwd, uint16_t n,
 		 struct dp_lcore_stats *st)
 {
-	uint16_t queued = 0;
+	uint16_t queued = 0, i = 0;
 
-	for (uint16_t i = 0; i < n; i++) {
+	/* A slice's burst usually goes to one or a few queues: by runs. */
+	while (i < n) {
 		uint32_t index = fwd[i]->queue;
+		uint16_t j = i + 1;
 
-		if (qm_enqueue_one(qm, s, &s->queues[index], index, pkts[i])) {
-			queued++;
-			continue;
-		}
-		dp_count(&st->slice_drops[s->slot][DP_SLICE_DROP_QUEUE_FULL], 1);
-		rte_pktmbuf_free(pkts[i]);
+		while (j < n && fwd[j]->queue == index)
+			j++;
+		queued += qm_enqueue_run(qm, s, index, pkts + i, j - i, st);
+		i = j;
 	}
 	return queued;
 }
@@ -370,44 +407,25 @@ qm_class_peek(struct qm *qm, const struct qm_sched *sc, struct qm_class *c)
 	}
 }
 
-/* Takes the next packet off scheduler sc by two-level DRR; sc has at
- * least one active class. */
-static inline struct rte_mbuf *
-qm_sched_next(struct qm *qm, struct qm_sched *sc)
+/* The queue whose head packet scheduler sc sends next by two-level DRR,
+ * with its class in *cp; sc has at least one active class. */
+static inline struct qm_queue *
+qm_sched_pick(struct qm *qm, struct qm_sched *sc, struct qm_class **cp)
 {
 	for (;;) {
 		uint16_t slice = sc->head;
 		struct qm_class *c = &sc->cls[slice];
 		struct qm_queue *q = qm_class_peek(qm, sc, c);
-		struct rte_mbuf *m = q->head;
-		uint32_t cost = qm_cost(sc, m);
 
-		if (cost > c->deficit) {
-			c->deficit += c->quantum;
-			if (c->next != QM_SLICE_NONE) {
-				sc->head = c->next;
-				qm_class_append(sc, slice);
-			}
-			continue;
+		if (qm_cost(sc, q->head) <= c->deficit) {
+			*cp = c;
+			return q;
 		}
-		c->deficit -= cost;
-		q->deficit -= cost;
-		q->head = dp_meta(m)->next;
-		__atomic_store_n(&q->len_packets, q->len_packets - 1, __ATOMIC_RELAXED);
-		__atomic_store_n(&q->len_bytes, q->len_bytes - rte_pktmbuf_pkt_len(m),
-				 __ATOMIC_RELAXED);
-		__atomic_store_n(&q->dequeued, q->dequeued + 1, __ATOMIC_RELAXED);
-		qm->buffers[slice]--;
-		if (q->head == NULL) {
-			q->tail = NULL;
-			q->id = 0;
-			c->head = q->next;
-			if (c->head == QM_NONE) {
-				c->active = false;
-				sc->head = c->next;
-			}
+		c->deficit += c->quantum;
+		if (c->next != QM_SLICE_NONE) {
+			sc->head = c->next;
+			qm_class_append(sc, slice);
 		}
-		return m;
 	}
 }
 
@@ -429,10 +447,41 @@ qm_dequeue_burst(struct qm *qm, unsigned int sched, uint64_t now,
 		sc->credit = sc->depth;
 
 	while (n < max && sc->credit > 0 && sc->head != QM_SLICE_NONE) {
-		struct rte_mbuf *m = qm_sched_next(qm, sc);
+		struct qm_class *c;
+		struct qm_queue *q = qm_sched_pick(qm, sc, &c);
+		uint32_t run = 0, bytes = 0, cost = qm_cost(sc, q->head);
 
-		sc->credit -= (int64_t)(qm_cost(sc, m) * sc->cpb);
-		out[n++] = m;
+		/* Send from q while both deficits cover its next packet: the
+		 * same packets one pick per packet would give. */
+		do {
+			struct rte_mbuf *m = q->head;
+
+			c->deficit -= cost;
+			q->deficit -= cost;
+			sc->credit -= (int64_t)(cost * sc->cpb);
+			q->head = dp_meta(m)->next;
+			bytes += rte_pktmbuf_pkt_len(m);
+			out[n++] = m;
+			run++;
+			if (q->head == NULL)
+				break;
+			cost = qm_cost(sc, q->head);
+		} while (n < max && sc->credit > 0 && cost <= q->deficit &&
+			 cost <= c->deficit);
+
+		__atomic_store_n(&q->len_packets, q->len_packets - run, __ATOMIC_RELAXED);
+		__atomic_store_n(&q->len_bytes, q->len_bytes - bytes, __ATOMIC_RELAXED);
+		__atomic_store_n(&q->dequeued, q->dequeued + run, __ATOMIC_RELAXED);
+		qm->buffers[q->slice] -= run;
+		if (q->head == NULL) {
+			q->tail = NULL;
+			q->id = 0;
+			c->head = q->next;
+			if (c->head == QM_NONE) {
+				c->active = false;
+				sc->head = c->next;
+			}
+		}
 	}
 	return n;
 }
@@ -547,13 +596,14 @@ qm_handoff_drain_burst(struct qm *qm, const struct dp_view *v,
 		const struct dp_slice *s = v->slices[meta->slice];
 		int64_t k = s != NULL ? qm_queue_find(s, meta->queue, meta->qid) : -1;
 
-		if (k >= 0 && qm_enqueue_one(qm, s, &s->queues[k], (uint32_t)k, pkts[i]))
+		if (k >= 0) {
+			qm_enqueue_run(qm, s, (uint32_t)k, &pkts[i], 1, st);
 			continue;
+		}
 		if (s == NULL)
 			dp_count(&st->node_drops[DP_NODE_DROP_ORPHANED], 1);
 		else
-			dp_count(&st->slice_drops[s->slot][k < 0 ? DP_SLICE_DROP_FLUSHED :
-							   DP_SLICE_DROP_QUEUE_FULL], 1);
+			dp_count(&st->slice_drops[s->slot][DP_SLICE_DROP_FLUSHED], 1);
 		rte_pktmbuf_free(pkts[i]);
 	}
 	return n;

@@ -50,10 +50,14 @@ dp_worker_tx(struct dp_worker *w, const struct dp_slice *s, struct rte_mbuf **pk
 	for (uint16_t i = 0; i < n; i++)
 		dp_meta(pkts[i])->out_stat = fwd[i]->stat;
 	if (qm == NULL) {
-		dp_worker_count_tx(w, pkts, n);
-		for (uint16_t i = 0; i < n; i++)
+		for (uint16_t i = 0; i < n; i++) {
+			struct dp_counters *c = &w->stats->binding[fwd[i]->stat];
+
+			dp_count(&c->tx_packets, 1);
+			dp_count(&c->tx_bytes, rte_pktmbuf_pkt_len(pkts[i]));
 			rte_eth_tx_buffer(fwd[i]->port_id, w->index,
 					  w->txb[fwd[i]->port_id], pkts[i]);
+		}
 	} else if (w->qm != NULL) {
 		qm_enqueue_burst(qm, s, pkts, fwd, n, w->stats);
 	} else {
