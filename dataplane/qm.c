@@ -51,13 +51,22 @@ struct qm_queue {
 	uint64_t dropped;
 };
 
+/* The two lists of active slices: those with a reservation on the
+ * interface, and, served only when that one is empty, those without. */
+enum qm_list {
+	QM_RESERVED,
+	QM_BEST_EFFORT,
+	QM_LISTS
+};
+
 /* A slice on one scheduler. */
 struct qm_class {
 	uint32_t deficit;
 	uint32_t quantum;
 	uint32_t head;                  /* active queues, QM_NONE if none */
 	uint32_t tail;
-	uint16_t next;                  /* next active class */
+	uint16_t next;                  /* next active class on its list */
+	uint8_t list;                   /* enum qm_list */
 	bool active;
 };
 
@@ -68,8 +77,8 @@ struct qm_sched {
 	int64_t credit;                 /* cycles << QM_FP; may dip below 0 */
 	int64_t depth;                  /* most credit saved */
 	uint64_t last;                  /* TSC of the last refill */
-	uint16_t head;                  /* active classes, QM_SLICE_NONE if none */
-	uint16_t tail;
+	uint16_t head[QM_LISTS];        /* active classes, QM_SLICE_NONE if none */
+	uint16_t tail[QM_LISTS];
 	struct qm_class cls[SP_MAX_SLICES];
 };
 
@@ -91,8 +100,8 @@ qm_slice_quantum(uint64_t out_bps, uint64_t rate_bps)
 {
 	uint64_t q;
 
-	if (rate_bps == 0)
-		return QM_QUANTUM_MIN;
+	if (out_bps == 0 || rate_bps == 0)
+		return 0;
 	q = (uint64_t)((unsigned __int128)QM_SLICE_QUANTUM_MAX *
 		       RTE_MIN(out_bps, rate_bps) / rate_bps);
 	return (uint32_t)RTE_MAX(q, (uint64_t)QM_QUANTUM_MIN);
@@ -119,7 +128,8 @@ qm_sched_init(struct qm_sched *sc, const struct qm_sched_params *p, uint64_t now
 				     (unsigned __int128)INT64_MAX / 2);
 	sc->credit = 0;
 	sc->last = now;
-	sc->head = sc->tail = QM_SLICE_NONE;
+	for (unsigned int l = 0; l < QM_LISTS; l++)
+		sc->head[l] = sc->tail[l] = QM_SLICE_NONE;
 }
 
 struct qm *
@@ -214,16 +224,27 @@ qm_sched_port(const struct qm *qm, unsigned int sched)
 	return qm->sched[sched]->port_id;
 }
 
-/* Puts class 'slice' of 'sc' at the tail of the active list. */
+/* Puts class 'slice' of 'sc' at the tail of its active list. */
 static void
 qm_class_append(struct qm_sched *sc, uint16_t slice)
 {
+	unsigned int l = sc->cls[slice].list;
+
 	sc->cls[slice].next = QM_SLICE_NONE;
-	if (sc->head == QM_SLICE_NONE)
-		sc->head = slice;
+	if (sc->head[l] == QM_SLICE_NONE)
+		sc->head[l] = slice;
 	else
-		sc->cls[sc->tail].next = slice;
-	sc->tail = slice;
+		sc->cls[sc->tail[l]].next = slice;
+	sc->tail[l] = slice;
+}
+
+/* Sets class c's quantum from slice quantum 'quantum' (0: the slice
+ * reserved nothing here, so it is best effort). */
+static void
+qm_class_set_quantum(struct qm_class *c, uint32_t quantum)
+{
+	c->list = quantum != 0 ? QM_RESERVED : QM_BEST_EFFORT;
+	c->quantum = quantum != 0 ? quantum : QM_QUANTUM_BEST_EFFORT;
 }
 
 /* Puts queue 'slot' at the tail of class c's active list. */
@@ -257,21 +278,22 @@ qm_queue_unlink(struct qm *qm, struct qm_class *c, uint32_t slot)
 	}
 }
 
-/* Takes class 'slice' out of sc's active list. */
+/* Takes class 'slice' out of its active list. */
 static void
 qm_class_unlink(struct qm_sched *sc, uint16_t slice)
 {
+	unsigned int l = sc->cls[slice].list;
 	uint16_t prev = QM_SLICE_NONE;
 
-	for (uint16_t i = sc->head; i != QM_SLICE_NONE; prev = i, i = sc->cls[i].next) {
+	for (uint16_t i = sc->head[l]; i != QM_SLICE_NONE; prev = i, i = sc->cls[i].next) {
 		if (i != slice)
 			continue;
 		if (prev == QM_SLICE_NONE)
-			sc->head = sc->cls[i].next;
+			sc->head[l] = sc->cls[i].next;
 		else
 			sc->cls[prev].next = sc->cls[i].next;
-		if (sc->tail == slice)
-			sc->tail = prev;
+		if (sc->tail[l] == slice)
+			sc->tail[l] = prev;
 		sc->cls[i].active = false;
 		return;
 	}
@@ -302,7 +324,7 @@ qm_queue_activate(struct qm *qm, const struct dp_slice *s, const struct dp_queue
 	q->deficit = conf->quantum;
 	if (!c->active) {
 		c->active = true;
-		c->quantum = s->quantum[conf->sched];
+		qm_class_set_quantum(c, s->quantum[conf->sched]);
 		c->deficit = c->quantum;
 		c->head = c->tail = QM_NONE;
 		qm_class_append(sc, s->slot);
@@ -408,12 +430,12 @@ qm_class_peek(struct qm *qm, const struct qm_sched *sc, struct qm_class *c)
 }
 
 /* The queue whose head packet scheduler sc sends next by two-level DRR,
- * with its class in *cp; sc has at least one active class. */
+ * with its class in *cp, from active list 'l' (not empty). */
 static inline struct qm_queue *
-qm_sched_pick(struct qm *qm, struct qm_sched *sc, struct qm_class **cp)
+qm_sched_pick(struct qm *qm, struct qm_sched *sc, unsigned int l, struct qm_class **cp)
 {
 	for (;;) {
-		uint16_t slice = sc->head;
+		uint16_t slice = sc->head[l];
 		struct qm_class *c = &sc->cls[slice];
 		struct qm_queue *q = qm_class_peek(qm, sc, c);
 
@@ -423,10 +445,21 @@ qm_sched_pick(struct qm *qm, struct qm_sched *sc, struct qm_class **cp)
 		}
 		c->deficit += c->quantum;
 		if (c->next != QM_SLICE_NONE) {
-			sc->head = c->next;
+			sc->head[l] = c->next;
 			qm_class_append(sc, slice);
 		}
 	}
+}
+
+/* The active list scheduler sc serves now, or QM_LISTS if both are empty. */
+static inline unsigned int
+qm_sched_list(const struct qm_sched *sc)
+{
+	if (sc->head[QM_RESERVED] != QM_SLICE_NONE)
+		return QM_RESERVED;
+	if (sc->head[QM_BEST_EFFORT] != QM_SLICE_NONE)
+		return QM_BEST_EFFORT;
+	return QM_LISTS;
 }
 
 uint16_t
@@ -446,10 +479,16 @@ qm_dequeue_burst(struct qm *qm, unsigned int sched, uint64_t now,
 	if (sc->credit > sc->depth)
 		sc->credit = sc->depth;
 
-	while (n < max && sc->credit > 0 && sc->head != QM_SLICE_NONE) {
+	while (n < max && sc->credit > 0) {
+		unsigned int l = qm_sched_list(sc);
 		struct qm_class *c;
-		struct qm_queue *q = qm_sched_pick(qm, sc, &c);
-		uint32_t run = 0, bytes = 0, cost = qm_cost(sc, q->head);
+		struct qm_queue *q;
+		uint32_t run = 0, bytes = 0, cost;
+
+		if (l == QM_LISTS)
+			break;
+		q = qm_sched_pick(qm, sc, l, &c);
+		cost = qm_cost(sc, q->head);
 
 		/* Send from q while both deficits cover its next packet: the
 		 * same packets one pick per packet would give. */
@@ -479,7 +518,7 @@ qm_dequeue_burst(struct qm *qm, unsigned int sched, uint64_t now,
 			c->head = q->next;
 			if (c->head == QM_NONE) {
 				c->active = false;
-				sc->head = c->next;
+				sc->head[l] = c->next;
 			}
 		}
 	}
@@ -522,35 +561,62 @@ qm_queue_find(const struct dp_slice *s, uint32_t index, uint32_t id)
 	return -1;
 }
 
+/* Brings class 'slice' of scheduler k in line with view v: flushes its
+ * queues that v does not have, refreshes the others' quanta and its own,
+ * and moves it to the other active list if its reservation came or went. */
+static void
+qm_class_sync(struct qm *qm, unsigned int k, uint16_t slice, const struct dp_view *v,
+	      struct dp_lcore_stats *st)
+{
+	struct qm_sched *sc = qm->sched[k];
+	struct qm_class *c = &sc->cls[slice];
+	const struct dp_slice *s = v->slices[slice];
+	unsigned int list = c->list;
+
+	for (uint32_t slot = c->head; slot != QM_NONE;) {
+		struct qm_queue *q = &qm->q[slot];
+		uint32_t next = q->next;
+		int64_t i = s != NULL ? qm_queue_find(s, q->index, q->id) : -1;
+
+		if (i < 0) {
+			qm_queue_flush(qm, sc, c, slot, s == NULL, st);
+		} else {
+			q->index = (uint32_t)i;
+			q->quantum = s->queues[i].quantum;
+		}
+		slot = next;
+	}
+	if (!c->active)
+		return;
+	qm_class_set_quantum(c, s->quantum[k]);
+	if (c->list != list) {
+		unsigned int now = c->list;
+
+		c->list = (uint8_t)list;
+		qm_class_unlink(sc, slice);
+		c->list = (uint8_t)now;
+		c->active = true;
+		qm_class_append(sc, slice);
+	}
+}
+
 void
 qm_sync(struct qm *qm, const struct dp_view *v, struct dp_lcore_stats *st)
 {
 	for (unsigned int k = 0; k < qm->nb_scheds; k++) {
 		struct qm_sched *sc = qm->sched[k];
-		uint16_t slice = sc->head;
 
-		while (slice != QM_SLICE_NONE) {
-			struct qm_class *c = &sc->cls[slice];
-			const struct dp_slice *s = v->slices[slice];
-			uint16_t next_slice = c->next;
-			uint32_t slot = c->head;
+		/* A class moved to the best-effort list is visited twice;
+		 * the second visit changes nothing. */
+		for (unsigned int l = 0; l < QM_LISTS; l++) {
+			uint16_t slice = sc->head[l];
 
-			if (s != NULL)
-				c->quantum = s->quantum[k];
-			while (slot != QM_NONE) {
-				struct qm_queue *q = &qm->q[slot];
-				uint32_t next = q->next;
-				int64_t i = s != NULL ? qm_queue_find(s, q->index, q->id) : -1;
+			while (slice != QM_SLICE_NONE) {
+				uint16_t next = sc->cls[slice].next;
 
-				if (i < 0) {
-					qm_queue_flush(qm, sc, c, slot, s == NULL, st);
-				} else {
-					q->index = (uint32_t)i;
-					q->quantum = s->queues[i].quantum;
-				}
-				slot = next;
+				qm_class_sync(qm, k, slice, v, st);
+				slice = next;
 			}
-			slice = next_slice;
 		}
 	}
 	__atomic_store_n(&qm->gen, v->gen, __ATOMIC_RELEASE);

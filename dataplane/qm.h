@@ -8,7 +8,8 @@
  * The queue manager: one scheduler per output interface, paced at the
  * interface's rate from the TSC, serving the slices by weighted deficit
  * round robin (weight: the slice's reserved output bandwidth on that
- * interface) and, within a slice, its queues by weighted deficit round
+ * interface; slices that reserved none only get what the others leave)
+ * and, within a slice, its queues by weighted deficit round
  * robin (the queues' own weights).  Byte costs count the interface's
  * framing overhead, so shares are shares of the wire.  Backlogged slices
  * and queues share what idle ones leave, in proportion to their weights.
@@ -49,13 +50,16 @@
 #define QM_DEPTH_MIN_BYTES 4096
 
 /* A slice's quantum on a scheduler is QM_SLICE_QUANTUM_MAX scaled by its
- * share of the rate, and no less than QM_QUANTUM_MIN (which is also what
- * a slice that reserved nothing gets: it is served when others are idle). */
+ * share of the rate, and no less than QM_QUANTUM_MIN.  A slice that
+ * reserved nothing on the interface is best effort: it is served only
+ * when no slice with a reservation has packets waiting, and best-effort
+ * slices share among themselves with QM_QUANTUM_BEST_EFFORT each. */
 #define QM_SLICE_QUANTUM_MAX 65536u
-#define QM_QUANTUM_MIN 64u
+#define QM_QUANTUM_MIN 256u
+#define QM_QUANTUM_BEST_EFFORT 2048u
 
 /* A queue's quantum is its weight times this. */
-#define QM_QUANTUM_PER_WEIGHT 64u
+#define QM_QUANTUM_PER_WEIGHT 256u
 
 /* Packets the handoff ring holds, and the most bursts of them the owner
  * takes in per call. */
@@ -149,8 +153,9 @@ void qm_queue_read(const struct qm *qm, uint32_t slot, struct qm_queue_stats *ou
 /* The mbufs slice slot 'slice' holds in its queues (any thread). */
 uint32_t qm_slice_buffers(const struct qm *qm, uint16_t slice);
 
-/* The quantum of a slice reserving 'out_bps' of an interface of 'rate_bps',
- * and of a queue of weight 'weight'. */
+/* The quantum of a slice reserving 'out_bps' of an interface of 'rate_bps'
+ * (0 if it reserved nothing: best effort), and of a queue of weight
+ * 'weight'. */
 uint32_t qm_slice_quantum(uint64_t out_bps, uint64_t rate_bps);
 uint32_t qm_queue_quantum(uint32_t weight);
 

@@ -574,9 +574,10 @@ test_quantum(void)
 		{ "half", 5 * GBPS, 10 * GBPS, QM_SLICE_QUANTUM_MAX / 2 },
 		{ "a quarter of 100 Gb/s", 25 * GBPS, 100 * GBPS, QM_SLICE_QUANTUM_MAX / 4 },
 		{ "a quarter of 400 Gb/s", 100 * GBPS, 400 * GBPS, QM_SLICE_QUANTUM_MAX / 4 },
-		{ "1/512", 2 * MBPS, 1024 * MBPS, 128 },
+		{ "1/128", 8 * MBPS, 1024 * MBPS, 512 },
+		{ "1/512: the floor", 2 * MBPS, 1024 * MBPS, QM_QUANTUM_MIN },
 		{ "a millionth: the floor", 1000, GBPS, QM_QUANTUM_MIN },
-		{ "nothing reserved", 0, GBPS, QM_QUANTUM_MIN },
+		{ "nothing reserved: best effort", 0, GBPS, 0 },
 	};
 	static const struct {
 		uint32_t weight, quantum;
@@ -907,7 +908,7 @@ test_wdrr_queues(void)
  * Case 5: WDRR among slices by reserved bandwidth.  Slice A has two queues
  * (weights 10 and 30), B and Z one each; Z reserves nothing.
  */
-#define SHARE_SMALL (-1.0)     /* expected share: under 1% */
+#define SHARE_SMALL (-1.0)     /* expected share: none (best effort) */
 
 struct slices_case {
 	const char *name;
@@ -964,9 +965,9 @@ run_slices_case(const struct slices_case *c)
 		if (c->idle & 1u << i)
 			CU_EXPECT_UINT(bytes[i], 0, c->name);
 		else if (c->share[i] == SHARE_SMALL)
-			CU_EXPECT(bytes[i] * 100 < total, "%s: %s has %.2f%% of the bytes, "
-				  "expected under 1%%", c->name, names[i],
-				  100.0 * (double)bytes[i] / (double)total);
+			CU_EXPECT(bytes[i] == 0, "%s: %s has %.2f%% of the bytes, "
+				  "expected none while reserved slices are busy", c->name,
+				  names[i], 100.0 * (double)bytes[i] / (double)total);
 		else
 			expect_share(bytes[i], total, c->share[i], c->name, names[i]);
 	}
