@@ -75,7 +75,7 @@ struct rest {
 	struct evhttp *http;
 	struct node *node;
 	size_t max_body;
-	char admin_token[TOKEN_MAX_LEN + 1];
+	struct token_hash admin_token;  /* its hash only */
 };
 
 static const struct {
@@ -245,6 +245,7 @@ rest_authenticate(const struct rest *rest, struct evhttp_request *req,
 {
 	const char *h = evhttp_find_header(evhttp_request_get_input_headers(req),
 					   "Authorization");
+	struct token_hash presented;
 
 	*caller = NULL;
 	if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0)
@@ -252,9 +253,10 @@ rest_authenticate(const struct rest *rest, struct evhttp_request *req,
 	h += 7;
 	while (*h == ' ')
 		h++;
-	if (token_equal(h, rest->admin_token))
+	token_hash(h, &presented);
+	if (token_hash_equal(&presented, &rest->admin_token))
 		return true;
-	*caller = slice_find_by_token(rest->node, h);
+	*caller = slice_find_by_token(rest->node, &presented);
 	return false;
 }
 
@@ -390,7 +392,7 @@ rest_start(struct event_base *base, struct node *node, const char *admin_token,
 	}
 	rest->node = node;
 	rest->max_body = node->cfg.api.max_body_bytes;
-	snprintf(rest->admin_token, sizeof(rest->admin_token), "%s", admin_token);
+	token_hash(admin_token, &rest->admin_token);
 
 	/* libevent cuts bodies far past the limit itself (plain 413), so that
 	 * nobody makes us buffer without bound; up to there we answer in JSON. */
@@ -418,6 +420,6 @@ rest_stop(struct rest *rest)
 	if (rest == NULL)
 		return;
 	evhttp_free(rest->http);
-	memset(rest->admin_token, 0, sizeof(rest->admin_token));
+	memset(&rest->admin_token, 0, sizeof(rest->admin_token));
 	free(rest);
 }

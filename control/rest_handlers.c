@@ -38,22 +38,31 @@ rest_slices_list(struct rest_req *r)
 void
 rest_slices_create(struct rest_req *r)
 {
+	char location[64], token[SLICE_TOKEN_LEN + 1];
 	struct slice_params p;
 	struct sp_error err;
 	struct slice *s;
-	char location[64];
 	int rc;
 
 	rc = slice_params_parse(r->node, r->body, &p, &err);
-	if (rc == 0)
+	if (rc == 0) {
+		/* The token is shown once, here; the node keeps its hash. */
+		rc = token_generate(token, sizeof(token));
+		if (rc != 0)
+			jv_fail(&err, "$", "cannot generate a token: %s", strerror(-rc));
+	}
+	if (rc == 0) {
+		token_hash(token, &p.token);
 		rc = slice_create(r->node, &p, &s, &err);
+	}
 	if (rc != 0) {
 		rest_reply_action_error(r, rc, &err);
 		return;
 	}
 	snprintf(location, sizeof(location), "/v1/slices/%s", s->name);
 	evhttp_add_header(evhttp_request_get_output_headers(r->http), "Location", location);
-	rest_reply(r, 201, json_pack("{s:s, s:s}", "name", s->name, "token", s->token));
+	rest_reply(r, 201, json_pack("{s:s, s:s}", "name", s->name, "token", token));
+	memset(token, 0, sizeof(token));
 }
 
 void

@@ -29,13 +29,13 @@ slice_find(const struct node *node, const char *name)
 }
 
 struct slice *
-slice_find_by_token(const struct node *node, const char *token)
+slice_find_by_token(const struct node *node, const struct token_hash *h)
 {
 	struct slice *found = NULL;
 
 	/* Compare with every slice, so the time taken does not say which. */
 	for (unsigned int i = 0; i < SP_MAX_SLICES; i++)
-		if (node->slices[i] != NULL && token_equal(node->slices[i]->token, token))
+		if (node->slices[i] != NULL && token_hash_equal(&node->slices[i]->token, h))
 			found = node->slices[i];
 	return found;
 }
@@ -331,8 +331,9 @@ slice_create(struct node *node, const struct slice_params *p,
 	s->slot = (uint16_t)slot;
 	s->pm = p->pm;
 	s->res = p->res;
+	s->token = p->token;
 	s->cfg = slice_config_new();
-	rc = s->cfg == NULL ? -ENOMEM : token_generate(s->token, sizeof(s->token));
+	rc = s->cfg == NULL ? -ENOMEM : 0;
 	if (rc == 0) {
 		s->table = slice_table_build(node, s->slot, s->pm, &s->res, s->cfg);
 		rc = s->table == NULL ? -errno : 0;

@@ -25,6 +25,7 @@
 #include "control/jsonv.h"
 #include "control/node.h"
 #include "control/slice_config.h"
+#include "control/token.h"
 #include "dataplane/tables.h"
 
 #define SLICE_TOKEN_LEN 64              /* hex characters */
@@ -48,6 +49,7 @@ struct slice_params {
 	char name[JV_NAME_MAX + 1];
 	const struct pm_ops *pm;
 	struct reservation res;
+	struct token_hash token;        /* the hash of the slice's token */
 };
 
 struct slice {
@@ -55,7 +57,7 @@ struct slice {
 	uint16_t slot;
 	const struct pm_ops *pm;
 	struct reservation res;
-	char token[SLICE_TOKEN_LEN + 1];
+	struct token_hash token;        /* only the hash is kept */
 	uint64_t drop_base[DP_SLICE_DROP_MAX];
 	struct slice_config *cfg;       /* as acknowledged; never edited */
 	struct dp_slice *table;         /* the table the workers see */
@@ -81,8 +83,9 @@ void slice_free_all(struct node *node);
 /* The slice named 'name', or NULL. */
 struct slice *slice_find(const struct node *node, const char *name);
 
-/* The slice whose token is 'token' (compared in constant time), or NULL. */
-struct slice *slice_find_by_token(const struct node *node, const char *token);
+/* The slice whose token has hash 'h' (compared with every slice's in
+ * constant time), or NULL. */
+struct slice *slice_find_by_token(const struct node *node, const struct token_hash *h);
 
 /*
  * Makes 'cfg' slice s's configuration, or refuses it.  Takes ownership of

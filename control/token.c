@@ -42,6 +42,61 @@ token_equal(const char *a, const char *b)
 	return diff == 0;
 }
 
+void
+token_hash(const char *token, struct token_hash *out)
+{
+	sha256(token, strlen(token), out->b);
+}
+
+bool
+token_hash_equal(const struct token_hash *a, const struct token_hash *b)
+{
+	uint8_t diff = 0;
+
+	for (size_t i = 0; i < sizeof(a->b); i++)
+		diff |= a->b[i] ^ b->b[i];
+	return diff == 0;
+}
+
+char *
+token_hash_hex(const struct token_hash *h, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < sizeof(h->b); i++) {
+		out[2 * i] = hex[h->b[i] >> 4];
+		out[2 * i + 1] = hex[h->b[i] & 0xf];
+	}
+	out[TOKEN_HASH_HEX] = '\0';
+	return out;
+}
+
+/* The value of hex digit c, or -1. */
+static int
+token_hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+int
+token_hash_parse(const char *hex, struct token_hash *out)
+{
+	if (strlen(hex) != TOKEN_HASH_HEX)
+		return -EINVAL;
+	for (size_t i = 0; i < sizeof(out->b); i++) {
+		int hi = token_hex_digit(hex[2 * i]), lo = token_hex_digit(hex[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return -EINVAL;
+		out->b[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return 0;
+}
+
 /* Creates 'file' (mode 0600, must not exist) holding a new token. */
 static int
 token_admin_create(const char *file, char *out, char *why, size_t why_size)

@@ -4,11 +4,16 @@
 #ifndef SP_CONTROL_TOKEN_H
 #define SP_CONTROL_TOKEN_H
 
-/* Bearer tokens: generation, comparison, the admin token file.
+/* Bearer tokens: generation, hashing, comparison, the admin token file.
+ * The node keeps only tokens' SHA-256 hashes, in memory and on disk; a
+ * presented token is hashed once and compared with them in constant time.
  * Control plane only. */
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+#include "control/sha256.h"
 
 #define TOKEN_MIN_LEN 16
 #define TOKEN_MAX_LEN 128
@@ -19,6 +24,26 @@ int token_generate(char *out, size_t size);
 
 /* Compares two tokens in time that depends only on their lengths. */
 bool token_equal(const char *a, const char *b);
+
+/* A token as the node keeps it. */
+struct token_hash {
+	uint8_t b[SHA256_LEN];
+};
+
+#define TOKEN_HASH_HEX (2 * SHA256_LEN)
+
+/* The hash of 'token'. */
+void token_hash(const char *token, struct token_hash *out);
+
+/* Compares two hashes in constant time. */
+bool token_hash_equal(const struct token_hash *a, const struct token_hash *b);
+
+/* Writes h as TOKEN_HASH_HEX lower-case hex digits and a NUL to
+ * out[TOKEN_HASH_HEX + 1]; returns out. */
+char *token_hash_hex(const struct token_hash *h, char *out);
+
+/* Parses TOKEN_HASH_HEX hex digits.  Returns 0 or -EINVAL. */
+int token_hash_parse(const char *hex, struct token_hash *out);
 
 /*
  * Reads the admin token from 'file' into out[TOKEN_MAX_LEN + 1], or, if

@@ -230,13 +230,36 @@ params(const char *name)
 	return p;
 }
 
+/* The token the tests give slice 'name': 64 hex digits of its name. */
+static void
+slice_token(const char *name, char token[SLICE_TOKEN_LEN + 1])
+{
+	for (size_t i = 0; i < SLICE_TOKEN_LEN; i += 2)
+		snprintf(token + i, 3, "%02x", (unsigned char)name[i / 2 % strlen(name)]);
+}
+
+/* The slice whose token, hashed, is 'token'. */
+static struct slice *
+find_by_token(const char *token)
+{
+	struct token_hash h;
+
+	token_hash(token, &h);
+	return slice_find_by_token(node, &h);
+}
+
 static struct slice *
 make_slice(const char *name)
 {
 	struct slice_params p = params(name);
 	struct sp_error err = { "", "" };
 	struct slice *s = NULL;
-	int rc = slice_create(node, &p, &s, &err);
+	char token[SLICE_TOKEN_LEN + 1];
+	int rc;
+
+	slice_token(name, token);
+	token_hash(token, &p.token);
+	rc = slice_create(node, &p, &s, &err);
 
 	CU_EXPECT(rc == 0, "slice_create(%s): %d, %s: %s", name, rc, err.path, err.msg);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
@@ -344,15 +367,19 @@ test_create(void)
 {
 	struct slice *a, *b;
 	const struct dp_view *v;
-	char bad[5][SLICE_TOKEN_LEN + 2] = { "" };
+	char bad[5][SLICE_TOKEN_LEN + 2] = { "" }, ta[SLICE_TOKEN_LEN + 1];
+	char tb[SLICE_TOKEN_LEN + 1];
 	unsigned int tables = 0, present = 0;
+	struct token_hash h;
 
 	node_reset();
+	slice_token("alpha", ta);
+	slice_token("beta", tb);
 	a = make_slice("alpha");
 	CU_EXPECT_STR(a->name, "alpha", "name");
 	CU_EXPECT(a->pm == pm, "pm");
-	CU_EXPECT_UINT(strlen(a->token), SLICE_TOKEN_LEN, "token length");
-	CU_EXPECT_UINT(strspn(a->token, "0123456789abcdef"), SLICE_TOKEN_LEN, "token hex");
+	token_hash(ta, &h);
+	CU_EXPECT(memcmp(a->token.b, h.b, sizeof(h.b)) == 0, "the slice keeps its token's hash");
 	CU_ASSERT_FATAL(a->slot < SP_MAX_SLICES);
 	CU_EXPECT(node->slices[a->slot] == a, "node->slices[slot]");
 	CU_EXPECT_UINT(node->nb_slices, 1, "nb_slices");
@@ -370,23 +397,23 @@ test_create(void)
 
 	b = make_slice("beta");
 	CU_EXPECT(b->slot != a->slot, "two slices share slot %u", a->slot);
-	CU_EXPECT(strcmp(a->token, b->token) != 0, "two slices share a token");
+	CU_EXPECT(!token_hash_equal(&a->token, &b->token), "two slices share a token");
 	CU_EXPECT_UINT(node->nb_slices, 2, "nb_slices");
 	CU_EXPECT(slice_find(node, "alpha") == a, "find alpha");
 	CU_EXPECT(slice_find(node, "beta") == b, "find beta");
 	CU_EXPECT(slice_find(node, "alph") == NULL, "find alph");
 	CU_EXPECT(slice_find(node, "alphaa") == NULL, "find alphaa");
 	CU_EXPECT(slice_find(node, "") == NULL, "find \"\"");
-	CU_EXPECT(slice_find_by_token(node, a->token) == a, "alpha's token");
-	CU_EXPECT(slice_find_by_token(node, b->token) == b, "beta's token");
+	CU_EXPECT(find_by_token(ta) == a, "alpha's token");
+	CU_EXPECT(find_by_token(tb) == b, "beta's token");
 
 	/* Last or first character changed, one longer, one shorter, empty. */
-	snprintf(bad[0], sizeof(bad[0]), "%.63s%c", a->token, a->token[63] == '0' ? '1' : '0');
-	snprintf(bad[1], sizeof(bad[1]), "%c%s", a->token[0] == 'f' ? 'e' : 'f', a->token + 1);
-	snprintf(bad[2], sizeof(bad[2]), "%s0", a->token);
-	snprintf(bad[3], sizeof(bad[3]), "%.63s", a->token);
+	snprintf(bad[0], sizeof(bad[0]), "%.63s%c", ta, ta[63] == '0' ? '1' : '0');
+	snprintf(bad[1], sizeof(bad[1]), "%c%s", ta[0] == 'f' ? 'e' : 'f', ta + 1);
+	snprintf(bad[2], sizeof(bad[2]), "%s0", ta);
+	snprintf(bad[3], sizeof(bad[3]), "%.63s", ta);
 	for (unsigned int i = 0; i < CU_DIM(bad); i++)
-		CU_EXPECT(slice_find_by_token(node, bad[i]) == NULL, "token \"%s\"", bad[i]);
+		CU_EXPECT(find_by_token(bad[i]) == NULL, "token \"%s\"", bad[i]);
 
 	delete_ok(a);
 	delete_ok(b);
@@ -755,7 +782,7 @@ test_slice_delete(void)
 	b = make_slice("keep");
 	add_ok(b, B(0, 1, 9300, DROP));
 	slot = a->slot;
-	memcpy(token, a->token, sizeof(token));
+	slice_token("del", token);
 	for (unsigned int id = 0; id < 3; id++)
 		stat[id] = a->cfg->bindings[id].stat;
 
@@ -771,7 +798,7 @@ test_slice_delete(void)
 		CU_EXPECT(!node->stat_used[stat[id]], "counter slot %u in use", stat[id]);
 	CU_EXPECT_UINT(stats_used(), 1, "counter slots");
 	CU_EXPECT(slice_find(node, "del") == NULL, "found by name");
-	CU_EXPECT(slice_find_by_token(node, token) == NULL, "found by token");
+	CU_EXPECT(find_by_token(token) == NULL, "found by token");
 	expect_binding(b, 0, 1, 9300, DP_ACTION_DROP);
 
 	/* Its UDP ports are free for another slice. */
@@ -780,7 +807,7 @@ test_slice_delete(void)
 	add_ok(c, B(1, 1, 9200, DROP));
 	add_ok(c, B(2, 0, 9201, DROP));
 	expect_binding(c, 1, 1, 9200, DP_ACTION_DROP);
-	CU_EXPECT(slice_find_by_token(node, token) == NULL, "old token, new slice");
+	CU_EXPECT(find_by_token(token) == NULL, "old token, new slice");
 	delete_ok(b);
 	delete_ok(c);
 	expect_clean("slice_delete");
