@@ -641,9 +641,9 @@ action_to_json(const struct action_config *a)
 }
 
 json_t *
-binding_to_json(const struct node *node, const struct slice *s, uint16_t id)
+binding_to_json(const struct node *node, const struct slice_config *c, uint16_t id)
 {
-	const struct binding_config *b = &s->cfg->bindings[id];
+	const struct binding_config *b = &c->bindings[id];
 	json_t *j = json_pack("{s:i, s:s, s:i}", "id", b->id, "interface",
 			      node->cfg.ifaces[b->iface].name, "udp_port", b->udp_port);
 	json_t *act = action_to_json(&b->default_action);
@@ -654,13 +654,13 @@ binding_to_json(const struct node *node, const struct slice *s, uint16_t id)
 }
 
 json_t *
-bindings_to_json(const struct node *node, const struct slice *s)
+bindings_to_json(const struct node *node, const struct slice_config *c)
 {
 	json_t *a = json_array();
 
 	for (uint16_t id = 0; a != NULL && id < SP_MAX_BINDINGS_PER_SLICE; id++)
-		if (s->cfg->present[id])
-			json_array_append_new(a, binding_to_json(node, s, id));
+		if (c->present[id])
+			json_array_append_new(a, binding_to_json(node, c, id));
 	return a;
 }
 
@@ -750,40 +750,40 @@ queue_to_json(const struct queue_config *q)
 }
 
 json_t *
-queues_to_json(const struct slice *s)
+queues_to_json(const struct slice_config *c)
 {
 	json_t *a = json_array();
 
-	for (uint32_t i = 0; a != NULL && i < s->cfg->nb_queues; i++)
-		json_array_append_new(a, queue_to_json(&s->cfg->queues[i]));
+	for (uint32_t i = 0; a != NULL && i < c->nb_queues; i++)
+		json_array_append_new(a, queue_to_json(&c->queues[i]));
 	return a;
 }
 
 json_t *
-filters_to_json(const struct slice *s)
+filters_to_json(const struct slice_config *c)
 {
 	json_t *a = json_array();
 
-	for (uint32_t i = 0; a != NULL && i < s->cfg->nb_filters; i++)
-		json_array_append_new(a, filter_to_json(&s->cfg->filters[i]));
+	for (uint32_t i = 0; a != NULL && i < c->nb_filters; i++)
+		json_array_append_new(a, filter_to_json(&c->filters[i]));
 	return a;
 }
 
 json_t *
-routes_to_json(const struct slice *s)
+routes_to_json(const struct slice_config *c)
 {
 	json_t *a = json_array();
 
-	for (uint32_t i = 0; a != NULL && i < s->cfg->nb_routes; i++)
-		json_array_append_new(a, route_to_json(&s->cfg->routes[i]));
+	for (uint32_t i = 0; a != NULL && i < c->nb_routes; i++)
+		json_array_append_new(a, route_to_json(&c->routes[i]));
 	return a;
 }
 
 json_t *
-slice_config_to_json(const struct node *node, const struct slice *s)
+slice_config_to_json(const struct node *node, const struct slice_config *c)
 {
-	return json_pack("{s:o*, s:o*, s:o*, s:o*}", "bindings", bindings_to_json(node, s),
-			 "queues", queues_to_json(s), "filters", filters_to_json(s),
-			 "routes", routes_to_json(s));
+	return json_pack("{s:o*, s:o*, s:o*, s:o*}", "bindings", bindings_to_json(node, c),
+			 "queues", queues_to_json(c), "filters", filters_to_json(c),
+			 "routes", routes_to_json(c));
 }
 

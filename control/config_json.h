@@ -46,19 +46,22 @@ int route_config_parse(const struct slice *s, const json_t *doc,
 struct slice_config *slice_config_parse(const struct node *node, const struct slice *s,
 					const json_t *doc, struct sp_error *err);
 
-/* Renders binding 'id' of slice 's', or all its bindings as an array. */
-json_t *binding_to_json(const struct node *node, const struct slice *s, uint16_t id);
-json_t *bindings_to_json(const struct node *node, const struct slice *s);
+/* Renders binding 'id' of configuration 'c', or all its bindings as an
+ * array. */
+json_t *binding_to_json(const struct node *node, const struct slice_config *c,
+			uint16_t id);
+json_t *bindings_to_json(const struct node *node, const struct slice_config *c);
 
 /* Renders one queue, one filter, one route. */
 json_t *queue_to_json(const struct queue_config *q);
 json_t *filter_to_json(const struct filter_config *f);
 json_t *route_to_json(const struct route_config *r);
 
-/* Renders the slice's queues, filters, routes, or whole configuration. */
-json_t *queues_to_json(const struct slice *s);
-json_t *filters_to_json(const struct slice *s);
-json_t *routes_to_json(const struct slice *s);
-json_t *slice_config_to_json(const struct node *node, const struct slice *s);
+/* Renders configuration c's queues, filters, routes, or all of it, as
+ * stored (the form PUT .../config takes back). */
+json_t *queues_to_json(const struct slice_config *c);
+json_t *filters_to_json(const struct slice_config *c);
+json_t *routes_to_json(const struct slice_config *c);
+json_t *slice_config_to_json(const struct node *node, const struct slice_config *c);
 
 #endif /* SP_CONTROL_CONFIG_JSON_H */

@@ -25,6 +25,7 @@
 #include "control/node.h"
 #include "control/node_config.h"
 #include "control/rest.h"
+#include "control/state.h"
 #include "control/token.h"
 
 struct app_options {
@@ -138,6 +139,12 @@ app_run(const char *file, const struct node_config *cfg)
 
 	node = node_start(cfg, &err);
 	if (node == NULL) {
+		fprintf(stderr, "slicepathd: %s: %s: %s\n", file, err.path, err.msg);
+		goto out;
+	}
+	/* The slices come back before the API answers anyone. */
+	state_load(node);
+	if (state_init(node, &err) != 0) {
 		fprintf(stderr, "slicepathd: %s: %s: %s\n", file, err.path, err.msg);
 		goto out;
 	}

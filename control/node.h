@@ -24,6 +24,9 @@
 
 struct slice;
 
+/* Most state files a node lists as not loaded (GET /v1/node). */
+#define NODE_STATE_ERRORS_MAX 16
+
 struct node_iface {
 	uint16_t port_id;
 	struct dp_port_info info;
@@ -59,6 +62,15 @@ struct node {
 	uint32_t *queue_free;
 	struct qm_queue_stats *queue_base;
 	uint32_t last_qid;              /* queue instance ids handed out */
+
+	/* Persistence (control/state.h): on once the state directory is
+	 * ready; the state files that did not load at start-up. */
+	bool state_on;
+	unsigned int nb_state_errors;
+	struct node_state_error {
+		char file[256];
+		char reason[JV_MSG_MAX];
+	} state_errors[NODE_STATE_ERRORS_MAX];
 };
 
 /*

@@ -75,10 +75,9 @@ void
 rest_slice_delete(struct rest_req *r)
 {
 	struct sp_error err;
-	int rc = slice_delete(r->node, r->slice);
+	int rc = slice_delete(r->node, r->slice, &err);
 
 	if (rc != 0) {
-		jv_fail(&err, "$", "cannot delete the slice: %s", strerror(-rc));
 		rest_reply_action_error(r, rc, &err);
 		return;
 	}
@@ -88,7 +87,7 @@ rest_slice_delete(struct rest_req *r)
 void
 rest_bindings_list(struct rest_req *r)
 {
-	rest_reply(r, HTTP_OK, bindings_to_json(r->node, r->slice));
+	rest_reply(r, HTTP_OK, bindings_to_json(r->node, r->slice->cfg));
 }
 
 void
@@ -105,7 +104,7 @@ rest_bindings_add(struct rest_req *r)
 		rest_reply_action_error(r, rc, &err);
 		return;
 	}
-	rest_reply(r, 201, binding_to_json(r->node, r->slice, b.id));
+	rest_reply(r, 201, binding_to_json(r->node, r->slice->cfg, b.id));
 }
 
 /* Parses an id path segment: decimal, no sign, no leading zeros, at most
@@ -156,7 +155,7 @@ rest_binding_delete(struct rest_req *r)
 void
 rest_queues_list(struct rest_req *r)
 {
-	rest_reply(r, HTTP_OK, queues_to_json(r->slice));
+	rest_reply(r, HTTP_OK, queues_to_json(r->slice->cfg));
 }
 
 void
@@ -199,7 +198,7 @@ rest_queue_delete(struct rest_req *r)
 void
 rest_filters_list(struct rest_req *r)
 {
-	rest_reply(r, HTTP_OK, filters_to_json(r->slice));
+	rest_reply(r, HTTP_OK, filters_to_json(r->slice->cfg));
 }
 
 void
@@ -242,7 +241,7 @@ rest_filter_delete(struct rest_req *r)
 void
 rest_routes_list(struct rest_req *r)
 {
-	rest_reply(r, HTTP_OK, routes_to_json(r->slice));
+	rest_reply(r, HTTP_OK, routes_to_json(r->slice->cfg));
 }
 
 void
@@ -285,7 +284,7 @@ rest_route_delete(struct rest_req *r)
 void
 rest_config_get(struct rest_req *r)
 {
-	rest_reply(r, HTTP_OK, slice_config_to_json(r->node, r->slice));
+	rest_reply(r, HTTP_OK, slice_config_to_json(r->node, r->slice->cfg));
 }
 
 void
@@ -301,7 +300,7 @@ rest_config_put(struct rest_req *r)
 		rest_reply_action_error(r, rc, &err);
 		return;
 	}
-	rest_reply(r, HTTP_OK, slice_config_to_json(r->node, r->slice));
+	rest_reply(r, HTTP_OK, slice_config_to_json(r->node, r->slice->cfg));
 }
 
 void

@@ -12,6 +12,7 @@
 #include <sys/random.h>
 
 #include "control/log.h"
+#include "control/state.h"
 #include "control/token.h"
 #include "dataplane/qm.h"
 #include "pm/pm.h"
@@ -338,16 +339,24 @@ slice_create(struct node *node, const struct slice_params *p,
 		s->table = slice_table_build(node, s->slot, s->pm, &s->res, s->cfg);
 		rc = s->table == NULL ? -errno : 0;
 	}
+	if (rc != 0)
+		jv_fail(err, "$", "cannot create the slice: %s", strerror(-rc));
+	else
+		rc = state_slice_save(node, s, &s->res, s->cfg, err);
 	if (rc == 0) {
 		dp_stats_slice_drops(node->rt->stats, node->rt->nb_workers, s->slot,
 				     s->drop_base);
 		rc = slice_publish(node, s->slot, s->table, NULL);
+		if (rc != 0) {
+			state_slice_remove(node, s->name, err);
+			jv_fail(err, "$", "cannot create the slice: %s", strerror(-rc));
+		}
 	}
 	if (rc != 0) {
 		slice_table_free(s->table);
 		slice_config_free(s->cfg);
 		free(s);
-		return SLICE_FAIL(rc, err, "$", "cannot create the slice: %s", strerror(-rc));
+		return rc;
 	}
 	node->slices[slot] = s;
 	node->nb_slices++;
@@ -382,12 +391,18 @@ slice_release(struct node *node, struct slice *s)
 }
 
 int
-slice_delete(struct node *node, struct slice *s)
+slice_delete(struct node *node, struct slice *s, struct sp_error *err)
 {
-	int rc = slice_publish(node, s->slot, NULL, s->table);
+	int rc = state_slice_remove(node, s->name, err);
 
 	if (rc != 0)
 		return rc;
+	rc = slice_publish(node, s->slot, NULL, s->table);
+	if (rc != 0) {
+		/* Still here: put it back on disk. */
+		state_slice_save(node, s, &s->res, s->cfg, err);
+		return SLICE_FAIL(rc, err, "$", "cannot delete the slice: %s", strerror(-rc));
+	}
 	CP_LOG(INFO, "slice %s deleted", s->name);
 	slice_release(node, s);
 	return 0;
@@ -736,7 +751,20 @@ slice_config_apply(struct node *node, struct slice *s, struct slice_config *c,
 	}
 
 	t = slice_table_build(node, s->slot, s->pm, &s->res, c);
-	rc = t == NULL ? -errno : slice_publish(node, s->slot, t, s->table);
+	rc = t == NULL ? -errno : 0;
+	if (rc == 0) {
+		rc = state_slice_save(node, s, &s->res, c, err);
+		if (rc != 0) {
+			slice_table_free(t);
+			slice_config_give_fresh(node, s->cfg, c, SP_MAX_BINDINGS_PER_SLICE,
+						c->nb_queues, c->nb_filters);
+			slice_config_free(c);
+			return rc;
+		}
+		rc = slice_publish(node, s->slot, t, s->table);
+		if (rc != 0)
+			state_slice_save(node, s, &s->res, s->cfg, err);
+	}
 	if (rc != 0) {
 		slice_table_free(t);
 		slice_config_give_fresh(node, s->cfg, c, SP_MAX_BINDINGS_PER_SLICE,

@@ -72,9 +72,9 @@ struct slice {
 int slice_create(struct node *node, const struct slice_params *p,
 		 struct slice **out, struct sp_error *err);
 
-/* Deletes a slice, its configuration and its counters.  Returns 0, or
- * -ENOMEM with nothing changed. */
-int slice_delete(struct node *node, struct slice *s);
+/* Deletes a slice, its configuration, its counters and its state file.
+ * Returns 0, or a negative errno with *err set and the slice still there. */
+int slice_delete(struct node *node, struct slice *s, struct sp_error *err);
 
 /* Frees every slice without publishing anything; only once the workers
  * have stopped for good (node_stop()). */

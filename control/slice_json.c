@@ -41,10 +41,11 @@ static const struct jv_field bandwidth_fields[] = {
 	{ "out_bps", JV_UINT, false, F(struct bandwidth, out_bps), 0, NODE_RATE_MAX },
 };
 
-/* Parses "bandwidth": {"<interface>": {"in_bps": ..., "out_bps": ...}}. */
+/* Parses "bandwidth": {"<interface>": {"in_bps": ..., "out_bps": ...}} at
+ * 'at'. */
 static int
-bandwidth_parse(const struct node *node, const json_t *v, struct reservation *r,
-		struct sp_error *err)
+bandwidth_parse(const struct node *node, const json_t *v, const char *at,
+		struct reservation *r, struct sp_error *err)
 {
 	char path[JV_PATH_MAX];
 	const char *key;
@@ -53,7 +54,7 @@ bandwidth_parse(const struct node *node, const json_t *v, struct reservation *r,
 	json_object_foreach((json_t *)v, key, member) {
 		int i = node_config_iface(&node->cfg, key);
 
-		jv_path_key(path, sizeof(path), "$.reservation.bandwidth", key);
+		jv_path_key(path, sizeof(path), at, key);
 		if (i < 0)
 			return jv_fail(err, path, "the node has no interface named \"%.32s\"",
 				       key);
@@ -66,11 +67,25 @@ bandwidth_parse(const struct node *node, const json_t *v, struct reservation *r,
 }
 
 int
+reservation_parse(const struct node *node, const json_t *v, const char *path,
+		  struct reservation *r, struct sp_error *err)
+{
+	char at[JV_PATH_MAX];
+	const json_t *bw;
+
+	memset(r, 0, sizeof(*r));
+	if (jv_object(v, path, reservation_fields, RTE_DIM(reservation_fields), r, err))
+		return -EINVAL;
+	bw = json_object_get(v, "bandwidth");
+	jv_path_key(at, sizeof(at), path, "bandwidth");
+	return bw != NULL ? bandwidth_parse(node, bw, at, r, err) : 0;
+}
+
+int
 slice_params_parse(const struct node *node, const json_t *doc,
 		   struct slice_params *p, struct sp_error *err)
 {
 	struct slice_doc d = { 0 };
-	const json_t *res, *bw;
 	char names[128];
 
 	memset(p, 0, sizeof(*p));
@@ -85,16 +100,11 @@ slice_params_parse(const struct node *node, const json_t *doc,
 	}
 	snprintf(p->name, sizeof(p->name), "%s", d.name);
 
-	res = json_object_get(doc, "reservation");
-	if (jv_object(res, "$.reservation", reservation_fields,
-		      RTE_DIM(reservation_fields), &p->res, err))
-		return -EINVAL;
-	bw = json_object_get(res, "bandwidth");
-	return bw != NULL ? bandwidth_parse(node, bw, &p->res, err) : 0;
+	return reservation_parse(node, json_object_get(doc, "reservation"), "$.reservation",
+				 &p->res, err);
 }
 
-/* Renders a reservation as it was given. */
-static json_t *
+json_t *
 reservation_to_json(const struct node *node, const struct reservation *r)
 {
 	json_t *bw = json_object();
@@ -117,7 +127,7 @@ slice_to_json(const struct node *node, const struct slice *s, bool with_config)
 			      s->pm->name, "reservation", reservation_to_json(node, &s->res));
 
 	if (j != NULL && with_config)
-		json_object_set_new(j, "config", slice_config_to_json(node, s));
+		json_object_set_new(j, "config", slice_config_to_json(node, s->cfg));
 	return j;
 }
 
@@ -185,6 +195,19 @@ mac_str(const uint8_t *mac, char *buf, size_t size)
 	return buf;
 }
 
+/* The state files that did not load at start-up, and why. */
+static json_t *
+state_errors_to_json(const struct node *node)
+{
+	json_t *a = json_array();
+
+	for (unsigned int i = 0; a != NULL && i < node->nb_state_errors; i++)
+		json_array_append_new(a, json_pack("{s:s, s:s}",
+						   "file", node->state_errors[i].file,
+						   "reason", node->state_errors[i].reason));
+	return a;
+}
+
 json_t *
 node_to_json(const struct node *node)
 {
@@ -214,7 +237,7 @@ node_to_json(const struct node *node)
 		json_array_append_new(workers, json_integer(cfg->workers[i]));
 
 	return json_pack("{s:s, s:o*, s:{s:I, s:I, s:I}, s:{s:I, s:I, s:I, s:o*}, "
-			 "s:{s:o*}, s:i, s:b}",
+			 "s:{s:o*}, s:i, s:b, s:o*}",
 			 "name", cfg->name, "interfaces", ifaces,
 			 "capacity", "filters", (json_int_t)cfg->capacity.filters,
 			 "queues", (json_int_t)cfg->capacity.queues,
@@ -224,7 +247,8 @@ node_to_json(const struct node *node)
 			 "buffers", (json_int_t)left.buffers, "bandwidth", bw,
 			 "lcores", "workers", workers,
 			 "slices", node->nb_slices,
-			 "queue_manager", node->rt->qm != NULL);
+			 "queue_manager", node->rt->qm != NULL,
+			 "state_errors", state_errors_to_json(node));
 }
 
 json_t *
@@ -256,7 +280,6 @@ node_stats_to_json(const struct node *node)
 		json_object_set_new(jdrops, dp_node_drop_names[r],
 				    json_integer((json_int_t)drops[r]));
 	return json_pack("{s:o*, s:o*, s:i}", "ports", ports, "drops", jdrops,
-			 "slices", node->nb_slices,
-			 "queue_manager", node->rt->qm != NULL);
+			 "slices", node->nb_slices);
 }
 

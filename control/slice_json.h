@@ -21,6 +21,14 @@
 int slice_params_parse(const struct node *node, const json_t *doc,
 		       struct slice_params *p, struct sp_error *err);
 
+/* Parses a reservation object at JSON path 'path'.  Returns 0 or -EINVAL
+ * with *err set. */
+int reservation_parse(const struct node *node, const json_t *v, const char *path,
+		      struct reservation *r, struct sp_error *err);
+
+/* Renders a reservation as it was given. */
+json_t *reservation_to_json(const struct node *node, const struct reservation *r);
+
 /* Renders a slice: name, code option, reservation and, if 'with_config',
  * its configuration.  New reference, or NULL on allocation failure. */
 json_t *slice_to_json(const struct node *node, const struct slice *s, bool with_config);

@@ -92,7 +92,7 @@ slice_suite_init(void)
 	memset(&p, 0, sizeof(p));
 	snprintf(p.name, sizeof(p.name), "warmup");
 	p.pm = pm;
-	if (slice_create(node, &p, &s, &err) != 0 || slice_delete(node, s) != 0)
+	if (slice_create(node, &p, &s, &err) != 0 || slice_delete(node, s, &err) != 0)
 		return -1;
 	heap_base = heap_used();
 	return 0;
@@ -115,9 +115,11 @@ slice_suite_clean(void)
 static void
 node_reset(void)
 {
+	struct sp_error err;
+
 	for (unsigned int i = 0; i < SP_MAX_SLICES; i++)
 		if (node->slices[i] != NULL)
-			CU_ASSERT_EQUAL_FATAL(slice_delete(node, node->slices[i]), 0);
+			CU_ASSERT_EQUAL_FATAL(slice_delete(node, node->slices[i], &err), 0);
 	memset(node->stat_used, 0, sizeof(node->stat_used));
 	memset(node->rt->stats[0], 0, sizeof(*node->rt->stats[0]));
 }
@@ -299,7 +301,9 @@ remove_ok(struct slice *s, uint16_t id)
 static void
 delete_ok(struct slice *s)
 {
-	CU_EXPECT_INT(slice_delete(node, s), 0, "slice_delete");
+	struct sp_error err;
+
+	CU_EXPECT_INT(slice_delete(node, s, &err), 0, "slice_delete");
 }
 
 /* Looks up (iface's address, port, iface's port id) in the published demux. */
