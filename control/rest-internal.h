@@ -48,6 +48,7 @@ void rest_slice_delete(struct rest_req *r);
 void rest_bindings_list(struct rest_req *r);
 void rest_bindings_add(struct rest_req *r);
 void rest_binding_delete(struct rest_req *r);
+void rest_reservation_put(struct rest_req *r);
 void rest_queues_list(struct rest_req *r);
 void rest_queues_add(struct rest_req *r);
 void rest_queue_delete(struct rest_req *r);

@@ -66,6 +66,8 @@ static const struct rest_route rest_routes[] = {
 	{ "v1/slices/{}/routes", EVHTTP_REQ_POST, REST_SLICE, true, rest_routes_add },
 	{ "v1/slices/{}/routes/{}", EVHTTP_REQ_DELETE, REST_SLICE, false,
 	  rest_route_delete },
+	{ "v1/slices/{}/reservation", EVHTTP_REQ_PUT, REST_ADMIN, true,
+	  rest_reservation_put },
 	{ "v1/slices/{}/config", EVHTTP_REQ_GET, REST_SLICE, false, rest_config_get },
 	{ "v1/slices/{}/config", EVHTTP_REQ_PUT, REST_SLICE, true, rest_config_put },
 	{ "v1/slices/{}/stats", EVHTTP_REQ_GET, REST_SLICE, false, rest_slice_stats },

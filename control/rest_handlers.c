@@ -304,6 +304,23 @@ rest_config_put(struct rest_req *r)
 }
 
 void
+rest_reservation_put(struct rest_req *r)
+{
+	struct reservation res;
+	struct sp_error err;
+	int rc;
+
+	rc = reservation_parse(r->node, r->body, "$", &res, &err);
+	if (rc == 0)
+		rc = slice_reserve(r->node, r->slice, &res, &err);
+	if (rc != 0) {
+		rest_reply_action_error(r, rc, &err);
+		return;
+	}
+	rest_reply(r, HTTP_OK, slice_to_json(r->node, r->slice, false));
+}
+
+void
 rest_slice_stats(struct rest_req *r)
 {
 	rest_reply(r, HTTP_OK, slice_stats_to_json(r->node, r->slice));

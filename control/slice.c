@@ -82,34 +82,47 @@ slice_admit_one(uint64_t want, uint64_t left, const char *path, const char *what
 			  "(%" PRIu64 " short)", want, what, left, want - left);
 }
 
-/* Refuses a reservation larger than what the node has left, naming the
- * first resource that does not fit. */
+/* Refuses a reservation larger than what the node has left besides slice
+ * 'self' (NULL: a new slice), naming the first resource that does not fit
+ * at 'path' ("$.reservation" in a slice document, "$" for a reservation). */
 static int
-slice_admit(const struct node *node, const struct reservation *r, struct sp_error *err)
+slice_admit(const struct node *node, const struct slice *self,
+	    const struct reservation *r, const char *at, struct sp_error *err)
 {
 	struct reservation left;
 	char path[JV_PATH_MAX], what[64];
 	int rc;
 
 	node_free_capacity(node, &left);
-	rc = slice_admit_one(r->filters, left.filters, "$.reservation.filters",
-			     "filters", err);
-	if (rc == 0)
-		rc = slice_admit_one(r->queues, left.queues, "$.reservation.queues",
-				     "queues", err);
-	if (rc == 0)
-		rc = slice_admit_one(r->buffers, left.buffers, "$.reservation.buffers",
-				     "buffers", err);
+	if (self != NULL) {
+		left.filters += self->res.filters;
+		left.queues += self->res.queues;
+		left.buffers += self->res.buffers;
+		for (unsigned int i = 0; i < node->cfg.nb_ifaces; i++) {
+			left.bw[i].in_bps += self->res.bw[i].in_bps;
+			left.bw[i].out_bps += self->res.bw[i].out_bps;
+		}
+	}
+	snprintf(path, sizeof(path), "%s.filters", at);
+	rc = slice_admit_one(r->filters, left.filters, path, "filters", err);
+	if (rc == 0) {
+		snprintf(path, sizeof(path), "%s.queues", at);
+		rc = slice_admit_one(r->queues, left.queues, path, "queues", err);
+	}
+	if (rc == 0) {
+		snprintf(path, sizeof(path), "%s.buffers", at);
+		rc = slice_admit_one(r->buffers, left.buffers, path, "buffers", err);
+	}
 	for (unsigned int i = 0; rc == 0 && i < node->cfg.nb_ifaces; i++) {
 		const char *ifname = node->cfg.ifaces[i].name;
 
 		snprintf(what, sizeof(what), "bit/s in on %s", ifname);
-		snprintf(path, sizeof(path), "$.reservation.bandwidth.%s.in_bps", ifname);
+		snprintf(path, sizeof(path), "%s.bandwidth.%s.in_bps", at, ifname);
 		rc = slice_admit_one(r->bw[i].in_bps, left.bw[i].in_bps, path, what, err);
 		if (rc != 0)
 			break;
 		snprintf(what, sizeof(what), "bit/s out on %s", ifname);
-		snprintf(path, sizeof(path), "$.reservation.bandwidth.%s.out_bps", ifname);
+		snprintf(path, sizeof(path), "%s.bandwidth.%s.out_bps", at, ifname);
 		rc = slice_admit_one(r->bw[i].out_bps, left.bw[i].out_bps, path, what, err);
 	}
 	return rc;
@@ -315,7 +328,7 @@ slice_create(struct node *node, const struct slice_params *p,
 	if (slice_find(node, p->name) != NULL)
 		return SLICE_FAIL(-EEXIST, err, "$.name", "a slice named \"%s\" exists",
 				  p->name);
-	rc = slice_admit(node, &p->res, err);
+	rc = slice_admit(node, NULL, &p->res, "$.reservation", err);
 	if (rc != 0)
 		return rc;
 	for (int i = 0; i < SP_MAX_SLICES && slot < 0; i++)
@@ -785,6 +798,28 @@ slice_config_apply(struct node *node, struct slice *s, struct slice_config *c,
 	s->cfg = c;
 	s->table = t;
 	return 0;
+}
+
+int
+slice_reserve(struct node *node, struct slice *s, const struct reservation *res,
+	      struct sp_error *err)
+{
+	struct reservation old = s->res;
+	struct slice_config *c;
+	int rc = slice_admit(node, s, res, "$", err);
+
+	if (rc != 0)
+		return rc;
+	c = slice_config_copy(s->cfg);
+	if (c == NULL)
+		return SLICE_FAIL(-ENOMEM, err, "$", "out of memory");
+	/* The configuration is checked against, and the table built for,
+	 * the new reservation. */
+	s->res = *res;
+	rc = slice_config_apply(node, s, c, err);
+	if (rc != 0)
+		s->res = old;
+	return rc;
 }
 
 /* A copy of s's configuration to edit, or NULL with *err set. */

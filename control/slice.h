@@ -105,6 +105,16 @@ struct slice *slice_find_by_token(const struct node *node, const struct token_ha
 int slice_config_apply(struct node *node, struct slice *s, struct slice_config *cfg,
 		       struct sp_error *err);
 
+/*
+ * Gives slice s reservation 'res' (a request body: errors name "$.filters"
+ * and so on): refuses what the node cannot admit beside the other slices
+ * (-ENOSPC, saying by how much) and less than s's configuration uses
+ * (-ENOSPC); otherwise rebuilds s's table with the new weights and buffer
+ * cap, saves and publishes it.  Nothing changes on refusal.
+ */
+int slice_reserve(struct node *node, struct slice *s, const struct reservation *res,
+		  struct sp_error *err);
+
 /* Adds binding 'b' (its doc SLICE_DOC_BODY): also refuses an id out of
  * range (-EINVAL) or in use (-EEXIST). */
 int binding_add(struct node *node, struct slice *s, const struct binding_config *b,
