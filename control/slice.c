@@ -14,6 +14,7 @@
 #include "control/log.h"
 #include "control/state.h"
 #include "control/token.h"
+#include "dataplane/police.h"
 #include "dataplane/qm.h"
 #include "pm/pm.h"
 
@@ -202,6 +203,29 @@ slice_pm_config_free(struct pm_config *pc)
 	free((void *)(uintptr_t)pc->routes);
 }
 
+/* Sets up t's input meters: one per interface where 'res' reserves input
+ * bandwidth, full at first. */
+static void
+slice_table_meters(const struct node *node, const struct reservation *res,
+		   struct dp_slice *t)
+{
+	for (unsigned int i = 0; i < node->cfg.nb_ifaces; i++) {
+		uint64_t rate = res->bw[i].in_bps / 8;
+		struct rte_meter_srtcm_params p = {
+			.cir = rate,
+			.cbs = RTE_MAX(rate * DP_POLICE_BURST_US / US_PER_S,
+				       (uint64_t)DP_POLICE_BURST_MIN),
+		};
+
+		p.ebs = p.cbs;
+		if (rate == 0 ||
+		    rte_meter_srtcm_profile_config(&t->meter_profile[i], &p) != 0 ||
+		    rte_meter_srtcm_config(&t->meter[i], &t->meter_profile[i]) != 0)
+			continue;
+		t->metered |= 1u << i;
+	}
+}
+
 /* Fills t->queues from configuration 'c' and reservation 'res': c's queues,
  * then one default queue per binding, whose indexes go to defq[]. */
 static void
@@ -238,6 +262,7 @@ slice_table_queues(const struct node *node, const struct reservation *res,
 		};
 	}
 	t->buffers = (uint32_t)RTE_MIN(res->buffers, (uint64_t)UINT32_MAX);
+	slice_table_meters(node, res, t);
 	for (unsigned int i = 0; i < node->cfg.nb_ifaces; i++)
 		t->quantum[i] = qm_slice_quantum(res->bw[i].out_bps,
 						 node->cfg.ifaces[i].rate_bps);
@@ -268,6 +293,7 @@ slice_table_build(const struct node *node, uint16_t slot, const struct pm_ops *p
 		if (!c->present[id])
 			continue;
 		db->present = true;
+		db->iface = (uint8_t)b->iface;
 		db->port_id = node->ifaces[b->iface].port_id;
 		db->stat = b->stat;
 		db->ip = node->cfg.ifaces[b->iface].ipv4;

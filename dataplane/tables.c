@@ -35,6 +35,10 @@ dp_slice_alloc(uint16_t slot, const struct pm_ops *pm, uint32_t nb_filters,
 		if (s->routes == NULL)
 			goto nomem;
 	}
+	s->meter = rte_zmalloc("dp_meter", sizeof(*s->meter) * SP_MAX_PORTS,
+			       RTE_CACHE_LINE_SIZE);
+	if (s->meter == NULL)
+		goto nomem;
 	s->nb_queues = nb_queues;
 	if (nb_queues != 0) {
 		s->queues = rte_zmalloc("dp_queues", sizeof(*s->queues) * nb_queues,
@@ -57,6 +61,7 @@ dp_slice_free(struct dp_slice *s)
 	rte_free(s->filters);
 	rte_free(s->routes);
 	rte_free(s->queues);
+	rte_free(s->meter);
 	rte_free(s);
 }
 

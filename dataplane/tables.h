@@ -11,7 +11,9 @@
  *  - The control plane builds every object here off the packet path.
  *  - Publishing a view is one atomic pointer store (release); a worker loads
  *    the pointer once per burst (acquire) and sees one consistent snapshot.
- *  - Nothing reachable from a published view is written again.  An object
+ *  - Nothing reachable from a published view is written again, except a
+ *    slice's meter state (dataplane/police.h), which only the worker
+ *    polling each interface writes.  An object
  *    that a newer view no longer references is freed only after every worker
  *    has reported a quiescent state since the newer view was published.
  *  - A view owns its demux hash; slice tables are shared between successive
@@ -25,6 +27,7 @@
 #include <rte_byteorder.h>
 #include <rte_ether.h>
 #include <rte_hash.h>
+#include <rte_meter.h>
 
 #include "dataplane/dp.h"
 
@@ -76,6 +79,7 @@ struct dp_queue {
 /* One binding of a slice, as the packet path needs it. */
 struct dp_binding {
 	bool present;
+	uint8_t iface;                  /* interface index */
 	uint16_t port_id;
 	uint16_t stat;                  /* counter slot in dp_lcore_stats */
 	rte_be32_t ip;
@@ -103,6 +107,9 @@ struct dp_slice {
 	uint32_t nb_routes;
 	struct dp_filter *filters;      /* ACL userdata i+1 -> filters[i] */
 	struct dp_action *routes;       /* FIB next hop j+1 -> routes[j] */
+	uint32_t metered;               /* interfaces with an input reservation */
+	struct rte_meter_srtcm_profile meter_profile[SP_MAX_PORTS];
+	struct rte_meter_srtcm *meter;  /* [SP_MAX_PORTS], see police.h */
 	uint32_t buffers;               /* mbufs it may hold in its queues */
 	uint32_t quantum[SP_MAX_PORTS]; /* bytes per round, by scheduler */
 	uint32_t nb_queues;

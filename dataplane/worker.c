@@ -21,6 +21,7 @@
 #include "dataplane/fmt.h"
 #include "dataplane/lookup.h"
 #include "dataplane/meta.h"
+#include "dataplane/police.h"
 #include "dataplane/runtime.h"
 #include "pm/pm.h"
 
@@ -118,6 +119,7 @@ dp_worker_slice_burst(struct dp_worker *w, const struct dp_slice *s,
 		dp_count(&c->rx_bytes, rte_pktmbuf_pkt_len(pkts[i]));
 	}
 
+	n = dp_police_burst(s, pkts, n, drops, w->now);
 	n = s->pm->parse_burst(s, pkts, n, keys, drops);
 	dp_lookup_burst(s, pkts, keys, n, acts, w->stats);
 
@@ -208,8 +210,10 @@ dp_worker_main(void *arg)
 
 	while (!__atomic_load_n(&rt->quit, __ATOMIC_ACQUIRE)) {
 		const struct dp_view *v = __atomic_load_n(&rt->view, __ATOMIC_ACQUIRE);
-		uint64_t now;
+		/* One TSC read per round: rdtsc is dear in a virtual machine. */
+		uint64_t now = rte_rdtsc();
 
+		w->now = now;
 		if (w->qm != NULL && v->gen != w->qm_gen) {
 			qm_sync(w->qm, v, w->stats);
 			w->qm_gen = v->gen;
@@ -218,7 +222,6 @@ dp_worker_main(void *arg)
 		for (uint16_t i = 0; i < w->nb_rx_ports; i++)
 			dp_worker_poll(w, v, w->rx_ports[i]);
 
-		now = rte_rdtsc();
 		if (w->qm != NULL) {
 			if (rt->nb_workers > 1)
 				qm_handoff_drain(w->qm, v, w->stats);

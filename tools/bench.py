@@ -129,7 +129,8 @@ def run_slicepath(a, qm, work, pcap, port):
                 "name": f"s{i}", "code_option": a.code_option,
                 "reservation": {"filters": a.filters, "queues": a.queues,
                                 "buffers": BUFFERS // a.slices,
-                                "bandwidth": {"eth1": {"out_bps": RATE // a.slices}}}})
+                                "bandwidth": {"eth0": {"in_bps": RATE // a.slices},
+                                              "eth1": {"out_bps": RATE // a.slices}}}})
             api(port, "PUT", f"/v1/slices/s{i}/config",
                 slice_config(i, a.filters, a.queues, a.code_option, rng))
         time.sleep(1)

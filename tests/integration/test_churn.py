@@ -66,7 +66,8 @@ def inside(slicepathd, pcapgen):
                           [f"net_pcap0,rx_iface_in=vnode,tx_pcap={out}"])
         with d:
             st, _, _ = d.request("POST", "/v1/slices", {
-                "name": "churn", "code_option": "ipv4", "reservation": {"filters": 256, "buffers": 2048}})
+                "name": "churn", "code_option": "ipv4", "reservation": {"filters": 256, "buffers": 2048,
+                                                      "bandwidth": {"eth0": {"in_bps": 1_000_000_000, "out_bps": 1_000_000_000}}}})
             c.equal(st, 201, "create the slice")
             c.equal(d.request("PUT", "/v1/slices/churn/config", config(0))[0], 200,
                     "PUT version 0")

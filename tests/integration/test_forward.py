@@ -69,10 +69,11 @@ def inside(slicepathd, pcapgen):
         with d:
             req = d.request
             st, _, r1 = req("POST", "/v1/slices", {"name": "r1", "code_option": "passthrough",
-                                                   "reservation": {"buffers": 512}})
+                                                   "reservation": {"buffers": 512, "bandwidth": {"eth0": {"in_bps": 1_000_000_000, "out_bps": 1_000_000_000}}}})
             c.equal(st, 201, "create r1")
-            st, _, _ = req("POST", "/v1/slices", {"name": "r2", "code_option": "passthrough",
-                                                  "reservation": {}})
+            st, _, _ = req("POST", "/v1/slices", {
+                "name": "r2", "code_option": "passthrough",
+                "reservation": {"bandwidth": {"eth0": {"in_bps": 1_000_000_000}}}})
             c.equal(st, 201, "create r2")
             # The slice owner configures r1 with its own token.
             tok = r1["token"]

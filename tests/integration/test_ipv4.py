@@ -88,7 +88,8 @@ def inside(slicepathd, pcapgen):
                           [f"net_pcap0,rx_iface_in=vnode,tx_pcap={out}"])
         with d:
             st, _, sl = d.request("POST", "/v1/slices", {
-                "name": "rt", "code_option": "ipv4", "reservation": {"filters": 8, "buffers": 1024}})
+                "name": "rt", "code_option": "ipv4", "reservation": {"filters": 8, "buffers": 1024,
+                                                   "bandwidth": {"eth0": {"in_bps": 1_000_000_000, "out_bps": 1_000_000_000}}}})
             c.equal(st, 201, "create the ipv4 slice")
             tok = sl["token"]
             st, _, body = d.request("PUT", "/v1/slices/rt/config", CONFIG, token=tok)

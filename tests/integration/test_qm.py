@@ -49,6 +49,8 @@ OUT_IP = "198.51.100.1"         # eth1
 PEER_IP = "198.51.100.2"
 GW_MAC = "02:00:00:00:00:fe"
 OVERHEAD = 24                   # framing_overhead's default
+IN_BPS = 4_000_000_000          # input reserved on eth0 (of 10 Gbit/s): far
+                                # above what the output tests need
 
 FIG7_RATE = 20_000_000
 WEIGHTS = (30, 25, 20, 15, 10)
@@ -99,13 +101,14 @@ def stop(c, d, what):
     shutil.rmtree(os.path.join(base, d.prefix), ignore_errors=True)
 
 
-def create_slice(c, d, name, out_bps, buffers, queues=8, filters=0):
-    """Creates a passthrough slice reserving 'out_bps' on eth1; returns its
-    token."""
+def create_slice(c, d, name, out_bps, buffers, queues=8, filters=0, in_bps=IN_BPS):
+    """Creates a passthrough slice reserving 'out_bps' on eth1 and 'in_bps'
+    on eth0 (input is policed at it); returns its token."""
     st, _, body = d.request("POST", "/v1/slices", {
         "name": name, "code_option": "passthrough",
         "reservation": {"filters": filters, "queues": queues, "buffers": buffers,
-                        "bandwidth": {"eth1": {"in_bps": 0, "out_bps": out_bps}}}})
+                        "bandwidth": {"eth0": {"in_bps": in_bps, "out_bps": 0},
+                                      "eth1": {"in_bps": 0, "out_bps": out_bps}}}})
     c.equal(st, 201, f"create slice {name} ({body})")
     return body["token"] if st == 201 else None
 

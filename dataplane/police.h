@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Copyright (c) 2026 The slicepath authors */
+
+#ifndef SP_DP_POLICE_H
+#define SP_DP_POLICE_H
+
+/*
+ * Ingress policing: a slice's packets arriving on an interface are metered
+ * (rte_meter srTCM, colour-blind) at the input bandwidth the slice
+ * reserved there; red packets are dropped and counted as 'policed'.  A
+ * slice's bindings on one interface share its meter.  Packets on an
+ * interface where the slice reserved no input bandwidth are all policed.
+ *
+ * Concurrency: the profiles are part of the RCU-published slice table;
+ * the meter state (dp_slice.meter) is the one mutable part of a table,
+ * written only by the worker that polls the interface (each port has one
+ * rx queue, polled by one worker).
+ */
+
+#include <stdint.h>
+
+#include <rte_mbuf.h>
+#include <rte_meter.h>
+
+#include "dataplane/meta.h"
+#include "dataplane/stats.h"
+#include "dataplane/tables.h"
+
+/* A meter's committed and excess bursts: this long at its rate, and at
+ * least DP_POLICE_BURST_MIN bytes. */
+#define DP_POLICE_BURST_US 10000
+#define DP_POLICE_BURST_MIN 4096
+
+/*
+ * Meters a burst of slice s's packets at TSC time 'now', keeping the ones
+ * within its input reservation in order at the front of pkts[] and
+ * freeing the others (counted in drops[DP_SLICE_DROP_POLICED]).  Returns
+ * how many were kept.
+ */
+static inline uint16_t
+dp_police_burst(const struct dp_slice *s, struct rte_mbuf **pkts, uint16_t n,
+		uint64_t *drops, uint64_t now)
+{
+	uint16_t kept = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		unsigned int k = s->bindings[dp_meta(pkts[i])->binding].iface;
+		/* rte_meter only reads the profile; its API is not const. */
+		struct rte_meter_srtcm_profile *prof =
+			(struct rte_meter_srtcm_profile *)(uintptr_t)&s->meter_profile[k];
+
+		if ((s->metered >> k & 1) &&
+		    rte_meter_srtcm_color_blind_check(&s->meter[k], prof, now,
+						      rte_pktmbuf_pkt_len(pkts[i])) != RTE_COLOR_RED) {
+			pkts[kept++] = pkts[i];
+			continue;
+		}
+		dp_count(&drops[DP_SLICE_DROP_POLICED], 1);
+		rte_pktmbuf_free(pkts[i]);
+	}
+	return kept;
+}
+
+#endif /* SP_DP_POLICE_H */
