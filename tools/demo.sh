@@ -6,7 +6,7 @@
 #
 # Runs slicepathd with config/node.json: eth0 is a net_pcap port replaying
 # generated traffic from memory (infinite_rx), eth1 a net_null sink.  Creates
-# two slices over REST: "demo" (passthrough; config/demo-slice.json, its
+# two slices over REST, with slicectl: "demo" (passthrough; config/demo-slice.json, its
 # bindings config/demo-bindings.json) and "router" (an ipv4 overlay router
 # with filters and routes; config/demo-router-slice.json and, as one PUT,
 # config/demo-router.json).  Shows the node's and the slices' counters every
@@ -18,7 +18,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$top/build}
 duration=${DURATION:-10}
 config=$top/config/node.json
-api=http://127.0.0.1:8080
+slicectl=$build/tools/slicectl
 work=$(mktemp -d /tmp/slicepath-demo.XXXXXX)
 daemon=
 
@@ -53,35 +53,44 @@ echo "demo: starting slicepathd with $config"
   -- --config "$config" &
 daemon=$!
 
-token_file=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["api"]["admin_token_file"])' "$config")
+# slicectl finds the API and the admin token through these.
+SLICEPATH_API=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["api"]["listen"])' "$config")
+SLICEPATH_TOKEN_FILE=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["api"]["admin_token_file"])' "$config")
+export SLICEPATH_API SLICEPATH_TOKEN_FILE
+unset SLICEPATH_TOKEN
 for _ in $(seq 100); do
-  if [ -s "$token_file" ] && curl -sf -o /dev/null -H "Authorization: Bearer $(cat "$token_file")" "$api/v1/node"; then
+  if [ -s "$SLICEPATH_TOKEN_FILE" ] && "$slicectl" node >/dev/null 2>&1; then
     break
   fi
   kill -0 "$daemon" 2>/dev/null || { echo "demo: slicepathd exited" >&2; exit 1; }
   sleep 0.2
 done
-auth="Authorization: Bearer $(cat "$token_file")"
-json="Content-Type: application/json"
+
+# The node keeps its slices in its state_dir across restarts: start afresh.
+for s in demo router; do
+  if "$slicectl" slice show "$s" >/dev/null 2>&1; then
+    echo "demo: deleting slice $s, left from an earlier run"
+    "$slicectl" slice delete "$s" >/dev/null
+  fi
+done
 
 echo "demo: creating slice demo"
-curl -sS -f -H "$auth" -H "$json" --data @"$top/config/demo-slice.json" "$api/v1/slices" |
-  python3 -c 'import json,sys; d=json.load(sys.stdin); print("demo: slice", d["name"], "created; its token:", d["token"])'
+# slicectl prints "slice demo created; its token: ...".
+"$slicectl" slice create --file "$top/config/demo-slice.json" | sed 's/^/demo: /'
 python3 -c 'import json,sys; [print(json.dumps(b)) for b in json.load(open(sys.argv[1]))]' \
   "$top/config/demo-bindings.json" | while read -r b; do
-  curl -sS -f -H "$auth" -H "$json" --data "$b" "$api/v1/slices/demo/bindings" >/dev/null
+  "$slicectl" binding add demo "$b" >/dev/null
   echo "demo: binding $b"
 done
 
 echo "demo: creating slice router (ipv4) and putting its configuration"
-curl -sS -f -H "$auth" -H "$json" --data @"$top/config/demo-router-slice.json" "$api/v1/slices" >/dev/null
-curl -sS -f -X PUT -H "$auth" -H "$json" --data @"$top/config/demo-router.json" \
-  "$api/v1/slices/router/config" >/dev/null
+"$slicectl" slice create --file "$top/config/demo-router-slice.json" >/dev/null
+"$slicectl" config apply router "$top/config/demo-router.json" >/dev/null
 
 show() {
-  curl -sS -f -H "$auth" "$api/v1/stats" > "$work/node.json"
+  "$slicectl" --json stats > "$work/node.json"
   for s in demo router; do
-    curl -sS -f -H "$auth" "$api/v1/slices/$s/stats" > "$work/$s.json"
+    "$slicectl" --json stats "$s" > "$work/$s.json"
   done
   python3 - "$work" "$1" <<'PY'
 import json, os, sys
