@@ -66,6 +66,7 @@ struct node {
 	/* Persistence (control/state.h): on once the state directory is
 	 * ready; the state files that did not load at start-up. */
 	bool state_on;
+	struct of_client *of;           /* the OpenFlow client, or NULL */
 	unsigned int nb_state_errors;
 	struct node_state_error {
 		char file[256];

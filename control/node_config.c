@@ -127,6 +127,63 @@ node_config_workers_parse(const json_t *lcores, struct node_config *cfg,
 	return 0;
 }
 
+struct openflow_doc {
+	char target[40];
+	uint64_t node_port;
+	uint64_t uplink_port;
+};
+
+static const struct jv_field openflow_fields[] = {
+	{ "switch", JV_STRING, true, F(struct openflow_doc, target), 1, 39 },
+	{ "node_port", JV_UINT, true, F(struct openflow_doc, node_port), 1, 0xffffff00 },
+	{ "uplink_port", JV_UINT, true, F(struct openflow_doc, uplink_port), 1, 0xffffff00 },
+};
+
+/* Validates the openflow object: "switch" is "tcp:a.b.c.d:port" (connect
+ * to the switch's passive listener) or "ptcp:port" / "ptcp:port:a.b.c.d"
+ * (listen for the switch); the two ports are OpenFlow port numbers and
+ * differ. */
+static int
+node_config_openflow_parse(const json_t *v, struct node_config *cfg, struct sp_error *err)
+{
+	struct openflow_doc d = { "", 0, 0 };
+	char ep[64];
+	unsigned int port;
+	int n = 0;
+
+	if (jv_object(v, "$.openflow", openflow_fields, RTE_DIM(openflow_fields), &d, err))
+		return -EINVAL;
+	if (strncmp(d.target, "tcp:", 4) == 0) {
+		if (jv_parse_endpoint(d.target + 4, &cfg->openflow.addr) != 0)
+			return jv_fail(err, "$.openflow.switch",
+				       "expected tcp:a.b.c.d:port, got \"%s\"", d.target);
+	} else if (strncmp(d.target, "ptcp:", 5) == 0) {
+		cfg->openflow.passive = true;
+		if (sscanf(d.target + 5, "%5u%n", &port, &n) != 1 || port == 0 || port > 65535 ||
+		    (d.target[5 + n] != '\0' && d.target[5 + n] != ':'))
+			return jv_fail(err, "$.openflow.switch",
+				       "expected ptcp:port or ptcp:port:a.b.c.d, got \"%s\"",
+				       d.target);
+		snprintf(ep, sizeof(ep), "%s:%u",
+			 d.target[5 + n] == ':' ? d.target + 6 + n : "0.0.0.0", port);
+		if (d.target[5 + n] == ':' && strchr(d.target + 6 + n, ':') != NULL)
+			return jv_fail(err, "$.openflow.switch", "too many ':' in \"%s\"", d.target);
+		if (jv_parse_endpoint(ep, &cfg->openflow.addr) != 0)
+			return jv_fail(err, "$.openflow.switch",
+				       "not an IPv4 address to listen on in \"%s\"", d.target);
+	} else {
+		return jv_fail(err, "$.openflow.switch",
+			       "expected tcp:a.b.c.d:port or ptcp:port[:a.b.c.d], got \"%s\"",
+			       d.target);
+	}
+	if (d.node_port == d.uplink_port)
+		return jv_fail(err, "$.openflow.uplink_port", "the same as node_port");
+	cfg->openflow.enabled = true;
+	cfg->openflow.node_port = (uint32_t)d.node_port;
+	cfg->openflow.uplink_port = (uint32_t)d.uplink_port;
+	return 0;
+}
+
 /* Validates the api object; the listen port must not be 0. */
 static int
 node_config_api_parse(const json_t *api, struct node_config *cfg,
@@ -145,9 +202,9 @@ node_config_parse(const json_t *root, struct node_config *cfg, struct sp_error *
 	cfg->queue_manager = true;
 	if (jv_object(root, "$", node_fields, RTE_DIM(node_fields), cfg, err))
 		return -EINVAL;
-	if (json_object_get(root, "openflow") != NULL)
-		return jv_fail(err, "$.openflow",
-			       "the OpenFlow client is not in this version of slicepathd");
+	if (json_object_get(root, "openflow") != NULL &&
+	    node_config_openflow_parse(json_object_get(root, "openflow"), cfg, err))
+		return -EINVAL;
 
 	ifaces = json_object_get(root, "interfaces");
 	cfg->nb_ifaces = json_array_size(ifaces);

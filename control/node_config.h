@@ -51,6 +51,13 @@ struct node_config {
 	} api;
 	char state_dir[PATH_MAX];
 	bool queue_manager;             /* schedule output (default true) */
+	struct {
+		bool enabled;           /* "openflow" given */
+		bool passive;           /* listen ("ptcp:") rather than connect */
+		struct jv_endpoint addr;        /* switch, or where to listen */
+		uint32_t node_port;     /* the node's port on the switch */
+		uint32_t uplink_port;   /* where the slices' traffic enters */
+	} openflow;
 };
 
 /*

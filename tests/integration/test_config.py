@@ -221,13 +221,33 @@ def test_document():
          "$.capacity.tables", r"unknown key"),
         ("unknown key in lcores", changed(lambda d: d["lcores"].update(rx=[1])),
          "$.lcores.rx", r"unknown key"),
-        # OpenFlow is not in this version.
-        ("openflow present",
-         changed(lambda d: d.update(openflow={"switch": "tcp:127.0.0.1:6653",
-                                              "node_port": 2, "uplink_port": 1})),
-         "$.openflow", r"openflow|not in this version"),
-        ("openflow empty", changed(lambda d: d.update(openflow={})), "$.openflow",
-         r"openflow|not in this version"),
+        # The OpenFlow switch: where, and the two ports.
+        ("openflow empty", changed(lambda d: d.update(openflow={})), "$.openflow.switch",
+         r"missing"),
+        ("openflow udp", changed(lambda d: d.update(openflow={
+            "switch": "udp:127.0.0.1:6653", "node_port": 2, "uplink_port": 1})),
+         "$.openflow.switch", r"tcp:a\.b\.c\.d:port"),
+        ("openflow tcp without a port", changed(lambda d: d.update(openflow={
+            "switch": "tcp:127.0.0.1", "node_port": 2, "uplink_port": 1})),
+         "$.openflow.switch", r"expected tcp:a\.b\.c\.d:port"),
+        ("openflow ptcp port 0", changed(lambda d: d.update(openflow={
+            "switch": "ptcp:0", "node_port": 2, "uplink_port": 1})),
+         "$.openflow.switch", r"ptcp:port"),
+        ("openflow ptcp bad address", changed(lambda d: d.update(openflow={
+            "switch": "ptcp:6653:1.2.3", "node_port": 2, "uplink_port": 1})),
+         "$.openflow.switch", r"IPv4 address"),
+        ("openflow same ports", changed(lambda d: d.update(openflow={
+            "switch": "tcp:127.0.0.1:6653", "node_port": 2, "uplink_port": 2})),
+         "$.openflow.uplink_port", r"the same as node_port"),
+        ("openflow port 0", changed(lambda d: d.update(openflow={
+            "switch": "tcp:127.0.0.1:6653", "node_port": 0, "uplink_port": 1})),
+         "$.openflow.node_port", r"out of range"),
+        ("openflow missing uplink", changed(lambda d: d.update(openflow={
+            "switch": "tcp:127.0.0.1:6653", "node_port": 2})),
+         "$.openflow.uplink_port", r"missing"),
+        ("openflow unknown key", changed(lambda d: d.update(openflow={
+            "switch": "tcp:127.0.0.1:6653", "node_port": 2, "uplink_port": 1,
+            "dpid": 1})), "$.openflow.dpid", r"unknown key"),
         ("openflow not an object", changed(lambda d: d.update(openflow=1)), "$.openflow",
          r"expected an object"),
         ("not an object", [], "$", r"expected an object"),
