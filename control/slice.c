@@ -831,11 +831,21 @@ slice_reserve(struct node *node, struct slice *s, const struct reservation *res,
 	      struct sp_error *err)
 {
 	struct reservation old = s->res;
+	uint32_t lookup = s->cfg->nb_filters + s->cfg->nb_routes;
 	struct slice_config *c;
 	int rc = slice_admit(node, s, res, "$", err);
 
 	if (rc != 0)
 		return rc;
+	if (lookup > res->filters)
+		return SLICE_FAIL(-ENOSPC, err, "$.filters",
+				  "slice %s has %u filters and routes; %" PRIu64 " is %" PRIu64
+				  " too few", s->name, lookup, res->filters, lookup - res->filters);
+	if (s->cfg->nb_queues > res->queues)
+		return SLICE_FAIL(-ENOSPC, err, "$.queues",
+				  "slice %s has %u queues; %" PRIu64 " is %" PRIu64 " too few",
+				  s->name, s->cfg->nb_queues, res->queues,
+				  s->cfg->nb_queues - res->queues);
 	c = slice_config_copy(s->cfg);
 	if (c == NULL)
 		return SLICE_FAIL(-ENOMEM, err, "$", "out of memory");

@@ -141,6 +141,34 @@ test_parse_full(void)
 	CU_EXPECT_INT(node_config_iface(&cfg, "eth2"), -1, "no iface eth2");
 }
 
+/* The openflow object, in its two forms. */
+static void
+test_parse_openflow(void)
+{
+	struct sp_error err;
+
+	CU_ASSERT_EQUAL_FATAL(tparse(DOC_OK, &cfg, &err), 0);
+	CU_EXPECT(!cfg.openflow.enabled, "no openflow without the key");
+	CU_ASSERT_EQUAL_FATAL(tparse(DOC(IF0, REST(LCORES, CAPACITY, API, STATE)
+		",'openflow':{'switch':'tcp:10.0.0.9:6653','node_port':2,'uplink_port':7}"),
+		&cfg, &err), 0);
+	CU_EXPECT(cfg.openflow.enabled && !cfg.openflow.passive, "tcp: connects");
+	CU_EXPECT_UINT(cfg.openflow.addr.ip, htonl(0x0a000009), "switch address");
+	CU_EXPECT_UINT(cfg.openflow.addr.port, 6653, "switch port");
+	CU_EXPECT_UINT(cfg.openflow.node_port, 2, "node_port");
+	CU_EXPECT_UINT(cfg.openflow.uplink_port, 7, "uplink_port");
+	CU_ASSERT_EQUAL_FATAL(tparse(DOC(IF0, REST(LCORES, CAPACITY, API, STATE)
+		",'openflow':{'switch':'ptcp:16653','node_port':1,'uplink_port':2}"),
+		&cfg, &err), 0);
+	CU_EXPECT(cfg.openflow.passive, "ptcp: listens");
+	CU_EXPECT_UINT(cfg.openflow.addr.ip, 0, "on every address");
+	CU_EXPECT_UINT(cfg.openflow.addr.port, 16653, "listen port");
+	CU_ASSERT_EQUAL_FATAL(tparse(DOC(IF0, REST(LCORES, CAPACITY, API, STATE)
+		",'openflow':{'switch':'ptcp:16653:127.0.0.1','node_port':1,'uplink_port':2}"),
+		&cfg, &err), 0);
+	CU_EXPECT_UINT(cfg.openflow.addr.ip, htonl(0x7f000001), "listen address");
+}
+
 /* Values at the edges of their ranges are accepted. */
 static void
 test_parse_bounds_accepted(void)
@@ -371,13 +399,17 @@ static const struct bad_doc bad_docs[] = {
 	  DOC(IF0, REST(LCORES, CAPACITY,
 			"'api':{'listen':'127.0.0.1:8080','admin_token_file':''}", STATE)),
 	  "$.api.admin_token_file", "expected a string of 1 to" },
-	{ "openflow present",
+	{ "openflow udp",
 	  DOC(IF0, REST(LCORES, CAPACITY, API, STATE)
-	      ",'openflow':{'switch':'tcp:127.0.0.1:6653','node_port':2,'uplink_port':1}"),
-	  "$.openflow", "OpenFlow client is not in this version" },
+	      ",'openflow':{'switch':'udp:127.0.0.1:6653','node_port':2,'uplink_port':1}"),
+	  "$.openflow.switch", "expected tcp:a.b.c.d:port or ptcp:port" },
+	{ "openflow same ports",
+	  DOC(IF0, REST(LCORES, CAPACITY, API, STATE)
+	      ",'openflow':{'switch':'ptcp:6653','node_port':2,'uplink_port':2}"),
+	  "$.openflow.uplink_port", "the same as node_port" },
 	{ "openflow empty",
 	  DOC(IF0, REST(LCORES, CAPACITY, API, STATE) ",'openflow':{}"),
-	  "$.openflow", "OpenFlow" },
+	  "$.openflow.switch", "missing" },
 	{ "openflow not an object",
 	  DOC(IF0, REST(LCORES, CAPACITY, API, STATE) ",'openflow':'tcp:1.2.3.4:6653'"),
 	  "$.openflow", "expected an object, got a string" },
@@ -502,6 +534,7 @@ test_load_missing_file(void)
 static const struct cu_case node_config_cases[] = {
 	CU_CASE(test_parse_minimal),
 	CU_CASE(test_parse_full),
+	CU_CASE(test_parse_openflow),
 	CU_CASE(test_parse_bounds_accepted),
 	CU_CASE(test_parse_bad_documents),
 	CU_CASE(test_parse_too_many_interfaces),
