@@ -25,6 +25,7 @@
 #include "control/node.h"
 #include "control/node_config.h"
 #include "control/rest.h"
+#include "control/openflow.h"
 #include "control/state.h"
 #include "control/token.h"
 
@@ -158,6 +159,13 @@ app_run(const char *file, const struct node_config *cfg)
 		fprintf(stderr, "slicepathd: %s: %s: %s\n", file, err.path, err.msg);
 		goto out;
 	}
+	if (cfg->openflow.enabled) {
+		node->of = of_client_start(base, node, &err);
+		if (node->of == NULL) {
+			fprintf(stderr, "slicepathd: %s: %s: %s\n", file, err.path, err.msg);
+			goto out;
+		}
+	}
 	sigint = evsignal_new(base, SIGINT, app_on_signal, base);
 	sigterm = evsignal_new(base, SIGTERM, app_on_signal, base);
 	if (sigint == NULL || sigterm == NULL || event_add(sigint, NULL) != 0 ||
@@ -179,6 +187,8 @@ out:
 	if (sigterm != NULL)
 		event_free(sigterm);
 	rest_stop(rest);
+	if (node != NULL)
+		of_client_stop(node->of);
 	node_stop(node);
 	if (base != NULL)
 		event_base_free(base);

@@ -12,6 +12,7 @@
 #include <sys/random.h>
 
 #include "control/log.h"
+#include "control/openflow.h"
 #include "control/state.h"
 #include "control/token.h"
 #include "dataplane/police.h"
@@ -444,6 +445,7 @@ slice_delete(struct node *node, struct slice *s, struct sp_error *err)
 	}
 	CP_LOG(INFO, "slice %s deleted", s->name);
 	slice_release(node, s);
+	of_client_sync(node->of);
 	return 0;
 }
 
@@ -823,6 +825,7 @@ slice_config_apply(struct node *node, struct slice *s, struct slice_config *c,
 	slice_config_free(s->cfg);
 	s->cfg = c;
 	s->table = t;
+	of_client_sync(node->of);
 	return 0;
 }
 

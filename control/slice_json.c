@@ -14,6 +14,7 @@
 #include <rte_ethdev.h>
 
 #include "control/config_json.h"
+#include "control/openflow.h"
 #include "pm/pm.h"
 
 #define F(type_, member) offsetof(type_, member), sizeof(((type_ *)0)->member)
@@ -237,7 +238,7 @@ node_to_json(const struct node *node)
 		json_array_append_new(workers, json_integer(cfg->workers[i]));
 
 	return json_pack("{s:s, s:o*, s:{s:I, s:I, s:I}, s:{s:I, s:I, s:I, s:o*}, "
-			 "s:{s:o*}, s:i, s:b, s:o*}",
+			 "s:{s:o*}, s:i, s:b, s:o*, s:o*}",
 			 "name", cfg->name, "interfaces", ifaces,
 			 "capacity", "filters", (json_int_t)cfg->capacity.filters,
 			 "queues", (json_int_t)cfg->capacity.queues,
@@ -248,7 +249,8 @@ node_to_json(const struct node *node)
 			 "lcores", "workers", workers,
 			 "slices", node->nb_slices,
 			 "queue_manager", node->rt->qm != NULL,
-			 "state_errors", state_errors_to_json(node));
+			 "state_errors", state_errors_to_json(node),
+			 "openflow", node->of != NULL ? of_client_to_json(node->of) : json_null());
 }
 
 json_t *
