@@ -140,7 +140,8 @@ def test_examples():
         c.check(not errs, f"{path} does not validate against {ref}: {errs}")
 
     cfg = os.path.join(TOP, "config")
-    for ref, fname in [("node", "node.json"), ("slice", "demo-slice.json"),
+    for ref, fname in [("node", "node.json"), ("node", "node-openflow.json"),
+                       ("slice", "demo-slice.json"),
                        ("slice", "demo-router-slice.json"),
                        ("slice-config", "demo-router.json")]:
         example(ref, f"config/{fname}", json.load(open(os.path.join(cfg, fname))))
