@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <rte_cycles.h>
 #include <rte_ethdev.h>
 
 #include "control/config_json.h"
@@ -253,6 +254,24 @@ node_to_json(const struct node *node)
 			 "openflow", node->of != NULL ? of_client_to_json(node->of) : json_null());
 }
 
+/* The rx-to-tx latency histogram: each bucket's upper bound in ns and its
+ * count since start. */
+static json_t *
+latency_to_json(const struct node *node)
+{
+	uint64_t counts[DP_LAT_BUCKETS];
+	double ns_per_cycle = 1e9 / (double)rte_get_tsc_hz();
+	json_t *bounds = json_array(), *jcounts = json_array();
+
+	dp_stats_latency(node->rt->stats, node->rt->nb_workers, counts);
+	for (unsigned int b = 0; bounds != NULL && jcounts != NULL && b < DP_LAT_BUCKETS; b++) {
+		json_array_append_new(bounds, json_integer((json_int_t)
+			((double)(2ull << b) * ns_per_cycle + 0.5)));
+		json_array_append_new(jcounts, json_integer((json_int_t)counts[b]));
+	}
+	return json_pack("{s:o*, s:o*}", "bucket_ns", bounds, "counts", jcounts);
+}
+
 json_t *
 node_stats_to_json(const struct node *node)
 {
@@ -281,7 +300,7 @@ node_stats_to_json(const struct node *node)
 	for (unsigned int r = 0; jdrops != NULL && r < DP_NODE_DROP_MAX; r++)
 		json_object_set_new(jdrops, dp_node_drop_names[r],
 				    json_integer((json_int_t)drops[r]));
-	return json_pack("{s:o*, s:o*, s:i}", "ports", ports, "drops", jdrops,
-			 "slices", node->nb_slices);
+	return json_pack("{s:o*, s:o*, s:i, s:o*}", "ports", ports, "drops", jdrops,
+			 "slices", node->nb_slices, "latency", latency_to_json(node));
 }
 

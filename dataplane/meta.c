@@ -8,6 +8,7 @@
 #include <rte_errno.h>
 
 int dp_meta_offset = -1;
+int dp_rx_tsc_offset = -1;
 
 int
 dp_meta_register(void)
@@ -22,5 +23,7 @@ dp_meta_register(void)
 	if (off < 0)
 		return -rte_errno;
 	dp_meta_offset = off;
+	if (rte_mbuf_dyn_rx_timestamp_register(&dp_rx_tsc_offset, NULL) != 0)
+		return -rte_errno;
 	return 0;
 }

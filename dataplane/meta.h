@@ -29,10 +29,20 @@ struct dp_meta {
 };
 
 extern int dp_meta_offset;
+extern int dp_rx_tsc_offset;
 
-/* Registers the dynamic field; call once after rte_eal_init().
+/* Registers the dynamic fields; call once after rte_eal_init().
  * Returns 0 or a negative errno. */
 int dp_meta_register(void);
+
+/* The TSC of the round that received 'm', in DPDK's standard rx timestamp
+ * field (rte_mbuf_dyn_rx_timestamp_register), for the latency histogram.
+ * The node overwrites whatever a PMD put there. */
+static inline uint64_t *
+dp_rx_tsc(struct rte_mbuf *m)
+{
+	return RTE_MBUF_DYNFIELD(m, dp_rx_tsc_offset, uint64_t *);
+}
 
 /* The metadata of 'm'. */
 static inline struct dp_meta *

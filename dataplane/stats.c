@@ -61,3 +61,14 @@ dp_stats_filter(struct dp_lcore_stats *const *st, unsigned int nb, uint32_t stat
 		hits += dp_count_read(&st[w]->filter_hits[stat]);
 	return hits;
 }
+
+void
+dp_stats_latency(struct dp_lcore_stats *const *st, unsigned int nb,
+		 uint64_t out[DP_LAT_BUCKETS])
+{
+	for (unsigned int b = 0; b < DP_LAT_BUCKETS; b++) {
+		out[b] = 0;
+		for (unsigned int w = 0; w < nb; w++)
+			out[b] += dp_count_read(&st[w]->latency[b]);
+	}
+}

@@ -58,6 +58,10 @@ enum dp_slice_drop { DP_SLICE_DROPS(DP_ENUM_SLICE) DP_SLICE_DROP_MAX };
 extern const char *const dp_node_drop_names[DP_NODE_DROP_MAX];
 extern const char *const dp_slice_drop_names[DP_SLICE_DROP_MAX];
 
+/* Latency through the node, rx to tx: bucket b counts packets that took
+ * [2^b, 2^(b+1)) TSC cycles (bucket 0 also takes 0 and 1). */
+#define DP_LAT_BUCKETS 40
+
 /* Traffic through one binding. */
 struct dp_counters {
 	uint64_t rx_packets;
@@ -72,6 +76,7 @@ struct dp_lcore_stats {
 	uint64_t slice_drops[SP_MAX_SLICES][DP_SLICE_DROP_MAX];
 	struct dp_counters binding[SP_MAX_BINDING_SLOTS];
 	uint64_t *filter_hits;          /* [node capacity.filters] */
+	uint64_t latency[DP_LAT_BUCKETS];
 } __rte_cache_aligned;
 
 /* Adds 'n' to a counter owned by the calling worker. */
@@ -99,6 +104,21 @@ void dp_stats_slice_drops(struct dp_lcore_stats *const *st, unsigned int nb,
 /* Sums 'nb' workers' counters of binding slot 'stat' into *out. */
 void dp_stats_binding(struct dp_lcore_stats *const *st, unsigned int nb,
 		      uint16_t stat, struct dp_counters *out);
+
+/* Counts one packet that took 'cycles' from rx to tx. */
+static inline void
+dp_count_latency(struct dp_lcore_stats *st, uint64_t cycles)
+{
+	unsigned int b = cycles > 1 ? 63 - (unsigned int)__builtin_clzll(cycles) : 0;
+
+	if (b >= DP_LAT_BUCKETS)
+		b = DP_LAT_BUCKETS - 1;
+	dp_count(&st->latency[b], 1);
+}
+
+/* Sums 'nb' workers' latency histograms into out[DP_LAT_BUCKETS]. */
+void dp_stats_latency(struct dp_lcore_stats *const *st, unsigned int nb,
+		      uint64_t out[DP_LAT_BUCKETS]);
 
 /* Sums 'nb' workers' hits of filter counter slot 'stat'. */
 uint64_t dp_stats_filter(struct dp_lcore_stats *const *st, unsigned int nb,

@@ -82,6 +82,13 @@ dp_worker_schedule(struct dp_worker *w, uint64_t now)
 			continue;
 		sent = rte_eth_tx_burst(qm_sched_port(qm, k), w->index, pend, n);
 		dp_worker_count_tx(w, pend, sent);
+		if (sent != 0) {
+			/* One TSC read per burst sent: the packets left now. */
+			uint64_t tx = rte_rdtsc();
+
+			for (uint16_t i = 0; i < sent; i++)
+				dp_count_latency(w->stats, tx - *dp_rx_tsc(pend[i]));
+		}
 		if (sent != 0 && sent < n)
 			memmove(pend, pend + sent, sizeof(*pend) * (n - sent));
 		w->nb_pending[k] = n - sent;
@@ -184,6 +191,8 @@ dp_worker_poll(struct dp_worker *w, const struct dp_view *v, uint16_t port_id)
 
 	if (n == 0)
 		return;
+	for (uint16_t i = 0; i < n; i++)
+		*dp_rx_tsc(pkts[i]) = w->now;
 	n = dp_demux_burst(v->demux, port_id, pkts, n, w->stats);
 	dp_worker_dispatch(w, v, pkts, n);
 }

@@ -140,6 +140,14 @@ def inside(slicepathd, pcapgen):
         b1 = next(b for b in s1["bindings"] if b["id"] == 1)
         c.equal(b0["rx_packets"], expect["fwd"], "r1 binding 0 rx_packets")
         c.equal(b1["tx_packets"], expect["fwd"], "r1 binding 1 tx_packets")
+        # Every forwarded packet's time through the node is in the histogram,
+        # and none took a second.
+        lat = stats["latency"]
+        c.equal(sum(lat["counts"]), expect["fwd"], "latency samples = packets sent")
+        slow = sum(n for ns, n in zip(lat["bucket_ns"], lat["counts"]) if ns > 10**9)
+        c.equal(slow, 0, "no packet took a second through the node")
+        c.check(all(a < b for a, b in zip(lat["bucket_ns"], lat["bucket_ns"][1:])),
+                "latency bucket bounds rise")
 
         rows = sptest.tshark(out, ["frame.len", "eth.src", "eth.dst", "ip.src", "ip.dst",
                                    "ip.ttl", "ip.len", "ip.hdr_len", "ip.checksum.status",

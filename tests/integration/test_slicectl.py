@@ -379,7 +379,7 @@ def test_watch():
         doc, pos = dec.raw_decode(out, pos)
         docs.append(doc)
         pos += 1
-    c.equal((rc, len(docs), sorted(docs[-1])), (0, 2, ["drops", "ports", "slices"]),
+    c.equal((rc, len(docs), sorted(docs[-1])), (0, 2, ["drops", "latency", "ports", "slices"]),
             "--json stats --watch --count 2: two documents")
 
 
