@@ -25,6 +25,11 @@
 #include "dataplane/runtime.h"
 #include "pm/pm.h"
 
+/* Packets a worker takes from one port per round: up to this many rx
+ * bursts, so that with traffic spread over many slices each slice still
+ * gets several packets per call (VPP's vector, in short). */
+#define DP_VECTOR (4 * SP_BURST)
+
 /* Longest a packet waits in a tx buffer when traffic is light. */
 #define DP_DRAIN_US 100
 
@@ -66,20 +71,21 @@ dp_worker_tx(struct dp_worker *w, const struct dp_slice *s, struct rte_mbuf **pk
 	}
 }
 
-/* Owner of the queue manager: sends what each scheduler's rate allows.
- * Packets a port does not take wait, in order, for the next call. */
+/* Owner of the queue manager: sends what scheduler k's rate allows, in up
+ * to DP_VECTOR / SP_BURST bursts (a round may have taken in that many).
+ * Packets the port does not take wait, in order, for the next round. */
 static void
-dp_worker_schedule(struct dp_worker *w, uint64_t now)
+dp_worker_schedule_one(struct dp_worker *w, unsigned int k, uint64_t now)
 {
 	struct qm *qm = w->qm;
+	struct rte_mbuf **pend = w->pending[k];
 
-	for (unsigned int k = 0; k < qm_nb_scheds(qm); k++) {
-		struct rte_mbuf **pend = w->pending[k];
+	for (unsigned int b = 0; b < DP_VECTOR / SP_BURST; b++) {
 		uint16_t n = w->nb_pending[k], sent;
 
 		n += qm_dequeue_burst(qm, k, now, pend + n, SP_BURST - n);
 		if (n == 0)
-			continue;
+			return;
 		sent = rte_eth_tx_burst(qm_sched_port(qm, k), w->index, pend, n);
 		dp_worker_count_tx(w, pend, sent);
 		if (sent != 0) {
@@ -92,7 +98,17 @@ dp_worker_schedule(struct dp_worker *w, uint64_t now)
 		if (sent != 0 && sent < n)
 			memmove(pend, pend + sent, sizeof(*pend) * (n - sent));
 		w->nb_pending[k] = n - sent;
+		if (n < SP_BURST || sent < n)
+			return;
 	}
+}
+
+/* Owner of the queue manager: runs every scheduler. */
+static void
+dp_worker_schedule(struct dp_worker *w, uint64_t now)
+{
+	for (unsigned int k = 0; k < qm_nb_scheds(w->qm); k++)
+		dp_worker_schedule_one(w, k, now);
 }
 
 /* Owner of the queue manager: frees what the ports never took. */
@@ -156,45 +172,71 @@ dp_worker_slice_burst(struct dp_worker *w, const struct dp_slice *s,
 	dp_worker_tx(w, s, out, fwd, nb_out);
 }
 
-/* Splits a demultiplexed burst into one sub-burst per slice, keeping each
- * slice's packets in arrival order, and processes each. */
+/* Splits a demultiplexed vector into one run per slice, keeping each
+ * slice's packets in arrival order (a stable counting sort on the slice
+ * slot), and processes each run in bursts of at most SP_BURST. */
 static void
 dp_worker_dispatch(struct dp_worker *w, const struct dp_view *v,
 		   struct rte_mbuf **pkts, uint16_t n)
 {
-	struct rte_mbuf *group[SP_BURST];
-	bool taken[SP_BURST] = { false };
+	struct rte_mbuf *sorted[DP_VECTOR];
+	uint16_t group[DP_VECTOR], slots[DP_VECTOR], start[DP_VECTOR + 1];
+	uint16_t nb_groups = 0;
 
+	/* w->group_of[slot] is 0 outside this function. */
 	for (uint16_t i = 0; i < n; i++) {
-		uint16_t slot, k = 0;
+		uint16_t slot = dp_meta(pkts[i])->slice;
 
-		if (taken[i])
-			continue;
-		slot = dp_meta(pkts[i])->slice;
-		for (uint16_t j = i; j < n; j++) {
-			if (!taken[j] && dp_meta(pkts[j])->slice == slot) {
-				taken[j] = true;
-				group[k++] = pkts[j];
-			}
+		if (w->group_of[slot] == 0) {
+			slots[nb_groups] = slot;
+			start[nb_groups] = 0;
+			w->group_of[slot] = ++nb_groups;
 		}
+		group[i] = w->group_of[slot] - 1;
+		start[group[i]]++;
+	}
+	for (uint16_t g = 0, at = 0; g < nb_groups; g++) {
+		uint16_t count = start[g];
+
+		start[g] = at;
+		at += count;
+	}
+	start[nb_groups] = n;
+	for (uint16_t i = 0; i < n; i++)
+		sorted[start[group[i]]++] = pkts[i];
+	/* start[g] is now where group g ends, the next group's start. */
+	for (uint16_t g = 0, at = 0; g < nb_groups; g++) {
 		/* demux only finds bindings of slices in this view. */
-		dp_worker_slice_burst(w, v->slices[slot], group, k);
+		const struct dp_slice *s = v->slices[slots[g]];
+
+		while (at < start[g]) {
+			uint16_t k = RTE_MIN((uint16_t)(start[g] - at), (uint16_t)SP_BURST);
+
+			dp_worker_slice_burst(w, s, sorted + at, k);
+			at += k;
+		}
+		w->group_of[slots[g]] = 0;
 	}
 }
 
-/* One rx burst from 'port_id' through the whole path. */
+/* Up to DP_VECTOR packets from 'port_id' through the whole path. */
 static void
 dp_worker_poll(struct dp_worker *w, const struct dp_view *v, uint16_t port_id)
 {
-	struct rte_mbuf *pkts[SP_BURST];
-	uint16_t n = rte_eth_rx_burst(port_id, 0, pkts, SP_BURST);
+	struct rte_mbuf *pkts[DP_VECTOR];
+	uint16_t n = 0, got;
 
-	if (n == 0)
-		return;
-	for (uint16_t i = 0; i < n; i++)
-		*dp_rx_tsc(pkts[i]) = w->now;
-	n = dp_demux_burst(v->demux, port_id, pkts, n, w->stats);
-	dp_worker_dispatch(w, v, pkts, n);
+	/* At most DP_VECTOR / SP_BURST bursts, whatever demux keeps. */
+	for (unsigned int b = 0; b < DP_VECTOR / SP_BURST; b++) {
+		got = rte_eth_rx_burst(port_id, 0, pkts + n, SP_BURST);
+		for (uint16_t i = n; i < n + got; i++)
+			*dp_rx_tsc(pkts[i]) = w->now;
+		n += dp_demux_burst(v->demux, port_id, pkts + n, got, w->stats);
+		if (got < SP_BURST)
+			break;
+	}
+	if (n != 0)
+		dp_worker_dispatch(w, v, pkts, n);
 }
 
 /* Pushes out whatever the tx buffers hold. */
