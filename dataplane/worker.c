@@ -28,7 +28,7 @@
 /* Packets a worker takes from one port per round: up to this many rx
  * bursts, so that with traffic spread over many slices each slice still
  * gets several packets per call (VPP's vector, in short). */
-#define DP_VECTOR (4 * SP_BURST)
+#define DP_VECTOR (8 * SP_BURST)
 
 /* Longest a packet waits in a tx buffer when traffic is light. */
 #define DP_DRAIN_US 100
