@@ -2,15 +2,15 @@
 /* Copyright (c) 2026 The slicepath authors */
 
 /*
- * The worker's run-to-completion loop:
- *   rx burst -> demux -> per slice: parse -> lookup -> format -> queue
- *   manager -> tx burst,
+ * The worker's run-to-completion loop, a vector of up to eight rx bursts
+ * per port at a time:
+ *   rx -> demux -> group by slice -> per slice: police -> parse -> lookup
+ *   -> format -> queue manager -> tx burst,
  * or, without a queue manager, format -> tx buffer, with the tx buffers
  * drained on a TSC timer as in DPDK's l3fwd.  The first worker owns the
  * queue manager; the others hand it their packets through its ring.
  */
 
-#include <stdbool.h>
 #include <string.h>
 
 #include <rte_cycles.h>
@@ -180,7 +180,7 @@ dp_worker_dispatch(struct dp_worker *w, const struct dp_view *v,
 		   struct rte_mbuf **pkts, uint16_t n)
 {
 	struct rte_mbuf *sorted[DP_VECTOR];
-	uint16_t group[DP_VECTOR], slots[DP_VECTOR], start[DP_VECTOR + 1];
+	uint16_t group[DP_VECTOR], slots[DP_VECTOR], start[DP_VECTOR];
 	uint16_t nb_groups = 0;
 
 	/* w->group_of[slot] is 0 outside this function. */
@@ -201,7 +201,6 @@ dp_worker_dispatch(struct dp_worker *w, const struct dp_view *v,
 		start[g] = at;
 		at += count;
 	}
-	start[nb_groups] = n;
 	for (uint16_t i = 0; i < n; i++)
 		sorted[start[group[i]]++] = pkts[i];
 	/* start[g] is now where group g ends, the next group's start. */
