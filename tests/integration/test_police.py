@@ -108,9 +108,9 @@ def main():
             st = d.request("GET", "/v1/slices/none/stats")[2]
             c.equal(st["bindings"][1]["tx_packets"], 0, "none: tx_packets")
             # Read mid-stream, one counter after the other: they may be a
-            # burst or two apart.
+            # worker's round or two apart (a round takes up to 256 packets).
             gap = st["bindings"][0]["rx_packets"] - st["drops"]["policed"]
-            c.check(abs(gap) <= 64, f"none: every packet it received was policed "
+            c.check(abs(gap) <= 512, f"none: every packet it received was policed "
                     f"(received - policed = {gap})")
 
             st, _, body = d.request("PUT", "/v1/slices/small/reservation",
