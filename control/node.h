@@ -41,6 +41,7 @@ struct node {
 
 	struct slice *slices[SP_MAX_SLICES];     /* by slot */
 	unsigned int nb_slices;
+	uint32_t slice_serial;          /* the last slice's dp_slice.serial */
 
 	/* Binding counter slots and the counts they had when last handed out. */
 	bool stat_used[SP_MAX_BINDING_SLOTS];

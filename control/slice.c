@@ -292,7 +292,10 @@ slice_table_prog_rate(const struct reservation *res, struct dp_slice *t)
 	uint64_t rate = RTE_MIN(res->program_cycles, hz);
 
 	t->prog_rate.per_tsc = (uint64_t)(((unsigned __int128)rate << 32) / hz);
-	t->prog_rate.depth = (int64_t)(rate * DP_PROG_BUDGET_US / US_PER_S);
+	/* A bucket of at least a cycle: a tiny reservation still runs a
+	 * burst now and then. */
+	t->prog_rate.depth = (int64_t)RTE_MAX(rate * DP_PROG_BUDGET_US / US_PER_S,
+					      (uint64_t)(rate != 0));
 }
 
 /* Builds the workers' table for configuration 'c' (counter slots set) of
@@ -404,8 +407,11 @@ slice_create(struct node *node, const struct slice_params *p,
 	s->cfg = slice_config_new();
 	rc = s->cfg == NULL ? -ENOMEM : 0;
 	if (rc == 0) {
+		s->serial = ++node->slice_serial;
 		s->table = slice_table_build(node, s->slot, s->pm, &s->res, s->cfg);
 		rc = s->table == NULL ? -errno : 0;
+		if (rc == 0)
+			s->table->serial = s->serial;
 	}
 	if (rc != 0)
 		jv_fail(err, "$", "cannot create the slice: %s", strerror(-rc));
@@ -840,6 +846,8 @@ slice_config_apply(struct node *node, struct slice *s, struct slice_config *c,
 
 	t = slice_table_build(node, s->slot, s->pm, &s->res, c);
 	rc = t == NULL ? -errno : 0;
+	if (rc == 0)
+		t->serial = s->serial;
 	if (rc == 0) {
 		rc = state_slice_save(node, s, &s->res, c, err);
 		if (rc != 0) {
@@ -1167,7 +1175,7 @@ program_remove(struct node *node, struct slice *s, struct sp_error *err)
 	struct slice_config *c;
 
 	if (s->cfg->program == NULL)
-		return SLICE_FAIL(-ENOENT, err, "$", "slice %s has no program", s->name);
+		return SLICE_FAIL(-ENOENT, err, "", "slice %s has no program", s->name);
 	c = slice_config_edit(s, err);
 	if (c == NULL)
 		return -ENOMEM;

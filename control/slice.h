@@ -56,6 +56,7 @@ struct slice_params {
 struct slice {
 	char name[JV_NAME_MAX + 1];
 	uint16_t slot;
+	uint32_t serial;                /* tells it from the slot's earlier slices */
 	const struct pm_ops *pm;
 	struct reservation res;
 	struct token_hash token;        /* only the hash is kept */

@@ -11,9 +11,11 @@
  * the slice table points at it.  A program sees one packet at a time, the
  * slice's own packet (the overlay UDP payload), through an mbuf whose data
  * window the worker narrows to that payload for the call and restores
- * after.  The verifier was told the mbuf has size 0, so the program cannot
- * touch the mbuf itself: it reads packet bytes only with BPF_LD_ABS/IND,
- * which are bounds-checked and read-only.
+ * after.  For an uploaded ELF program the verifier was told the mbuf has
+ * size 0, so the program cannot touch the mbuf itself: it reads packet
+ * bytes only with BPF_LD_ABS/IND, which are bounds-checked and read-only.
+ * (A pcap filter, which the node itself converts from classic BPF, may
+ * also read the mbuf's pkt_len, for "len".)
  *
  * Each worker gives each slice a token bucket of program cycles, refilled
  * at the slice's reserved rate: a burst of a slice whose bucket is empty is
@@ -52,6 +54,7 @@ struct dp_program {
 struct dp_prog_budget {
 	int64_t tokens;                 /* cycles it may still spend */
 	uint64_t last;                  /* TSC of the last refill */
+	uint32_t serial;                /* the slice it is for */
 };
 
 /* The budget as the slice table carries it. */
@@ -60,12 +63,21 @@ struct dp_prog_rate {
 	int64_t depth;                  /* bucket size in cycles */
 };
 
-/* Refills b at 'rate' up to 'now'; true if it has cycles to spend. */
+/* Refills b, the bucket of the slice 'serial', at 'rate' up to 'now'; true
+ * if it has cycles to spend.  A slot's new slice starts with a full bucket,
+ * not with its predecessor's debt. */
 static inline bool
-dp_prog_budget_ok(struct dp_prog_budget *b, const struct dp_prog_rate *rate,
-		  uint64_t now)
+dp_prog_budget_ok(struct dp_prog_budget *b, uint32_t serial,
+		  const struct dp_prog_rate *rate, uint64_t now)
 {
 	uint64_t elapsed = now - b->last;
+
+	if (unlikely(b->serial != serial)) {
+		b->serial = serial;
+		b->tokens = rate->depth;
+		b->last = now;
+		return rate->depth > 0;
+	}
 
 	/* Past a full bucket's time the exact amount no longer matters, and
 	 * the cap keeps the product below 2^64. */

@@ -102,6 +102,7 @@ struct rte_fib;
 /* One slice's table. */
 struct dp_slice {
 	uint16_t slot;                  /* index in dp_view.slices */
+	uint32_t serial;                /* the slice's, unique on the node */
 	const struct pm_ops *pm;        /* the slice's code option */
 	struct dp_binding bindings[SP_MAX_BINDINGS_PER_SLICE];
 	struct rte_acl_ctx *acl;        /* filters (NULL: none) */

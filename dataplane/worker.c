@@ -174,7 +174,7 @@ dp_worker_program(struct dp_worker *w, const struct dp_slice *s,
 
 	if (n == 0)
 		return 0;
-	if (!dp_prog_budget_ok(b, &s->prog_rate, w->now)) {
+	if (!dp_prog_budget_ok(b, s->serial, &s->prog_rate, w->now)) {
 		dp_count(&drops[DP_SLICE_DROP_OVER_BUDGET], n);
 		rte_pktmbuf_free_bulk(pkts, n);
 		return 0;

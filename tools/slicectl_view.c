@@ -246,10 +246,22 @@ sc_view_slices(json_t *slices)
 void
 sc_view_config(json_t *config)
 {
+	json_t *prog = json_object_get(config, "program");
+
 	for (size_t i = 0; i < SC_COLL_MAX; i++) {
 		if (i > 0)
 			putchar('\n');
 		sc_view_coll(&sc_colls[i], json_object_get(config, sc_colls[i].path));
+	}
+	if (prog != NULL) {
+		const char *pcap = json_string_value(json_object_get(prog, "pcap"));
+		char *line = pcap != NULL ? sc_xasprintf("pcap \"%s\"", pcap) :
+			sc_xasprintf("ELF section %s",
+				     sc_str(json_object_get(prog, "section")));
+
+		putchar('\n');
+		sc_print_field("program", line);
+		free(line);
 	}
 }
 
@@ -272,6 +284,11 @@ sc_view_slice(json_t *slice)
 			     json_integer_value(json_object_get(res, "buffers"))));
 	sc_print_field("reservation", line);
 	free(line);
+	if (json_object_get(res, "program_cycles_per_sec") != NULL) {
+		sc_fmt_count(num[0], sizeof(num[0]),
+			     json_integer_value(json_object_get(res, "program_cycles_per_sec")));
+		sc_print_field("program cycles", num[0]);
+	}
 	line = sc_xasprintf("%s (in/out bit/s)", bw);
 	sc_print_field("bandwidth", line);
 	free(line);
@@ -286,25 +303,33 @@ sc_view_coll(const struct sc_coll *coll, json_t *rows)
 	sc_print_objects(coll->cols, coll->ncols, rows);
 }
 
-/* Prints the "drops" object of 'doc' by reason; with 'rates', each one's
- * change per second since rates->prev. */
+/* Prints the object doc[member] a member a row, under 'name' and 'unit';
+ * with 'rates', each one's change per second since rates->prev. */
 static void
-sc_print_drops(json_t *doc, const struct sc_rates *rates)
+sc_print_members(json_t *doc, const char *member, const char *name, const char *unit,
+		 const struct sc_rates *rates)
 {
 	struct sc_table *t = sc_table_new();
 	struct sc_rates r;
 
-	sc_table_add_col(t, "DROP", SC_ALIGN_LEFT);
-	sc_table_add_col(t, "PACKETS", SC_ALIGN_RIGHT);
+	sc_table_add_col(t, name, SC_ALIGN_LEFT);
+	sc_table_add_col(t, unit, SC_ALIGN_RIGHT);
 	if (rates != NULL) {
 		sc_table_add_col(t, "PER S", SC_ALIGN_RIGHT);
 		r = *rates;
-		r.prev = json_object_get(rates->prev, "drops");
+		r.prev = json_object_get(rates->prev, member);
 		rates = &r;
 	}
-	sc_table_add_members(t, json_object_get(doc, "drops"), rates);
+	sc_table_add_members(t, json_object_get(doc, member), rates);
 	sc_table_print(t, stdout);
 	sc_table_free(t);
+}
+
+/* Prints the "drops" object of 'doc' by reason. */
+static void
+sc_print_drops(json_t *doc, const struct sc_rates *rates)
+{
+	sc_print_members(doc, "drops", "DROP", "PACKETS", rates);
 }
 
 /* Adds the rows of doc[member] to 't' with 'cols', matched by 'id_key' to
@@ -372,4 +397,6 @@ sc_view_slice_stats(json_t *doc, const struct sc_rates *rates)
 				     rates, true);
 	putchar('\n');
 	sc_print_drops(doc, rates);
+	putchar('\n');
+	sc_print_members(doc, "program", "PROGRAM", "COUNT", rates);
 }

@@ -7,9 +7,9 @@
 /*
  * The ABI of a slicepath slice program (docs/bpf.md).
  *
- *   SEC("classify") uint64_t classify(void *pkt) { ... }
+ *   SEC("classify") uint64_t classify_packet(void *pkt) { ... }
  *
- * compiled with
+ * (a function may not have its section's name), compiled with
  *
  *   clang -O2 -target bpf -ffreestanding -I <this directory> -c prog.c -o prog.o
  *

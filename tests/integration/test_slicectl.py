@@ -190,8 +190,7 @@ def test_slices():
 
     ok("create beta", "slice", "create", "beta", "--code-option", "passthrough")
     c.equal(req("GET", "/v1/slices/beta")[2].get("reservation"),
-            {"filters": 0, "queues": 0, "buffers": 0, "program_cycles_per_sec": 0,
-             "bandwidth": {}},
+            {"filters": 0, "queues": 0, "buffers": 0, "bandwidth": {}},
             "beta: no --reservation is an empty one")
     out = ok("delete beta", "slice", "delete", "beta")
     c.equal(out, "slice beta deleted\n", "delete beta: output")
