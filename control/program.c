@@ -171,6 +171,7 @@ program_verify(struct rte_bpf_prm *prm, bool jit, uint32_t max_ins,
 		prog->jit = j.func;
 	prog->bpf = bpf;
 	prog->nb_ins = prm->nb_ins;
+	prog->max_cycles = prm->nb_ins * DP_PROG_CYCLES_PER_INS + DP_PROG_CYCLES_PER_RUN;
 	prog->refcnt = 1;
 	*out = prog;
 	return 0;

@@ -294,8 +294,8 @@ slice_table_prog_rate(const struct reservation *res, struct dp_slice *t)
 	t->prog_rate.per_tsc = (uint64_t)(((unsigned __int128)rate << 32) / hz);
 	/* A bucket of at least a cycle: a tiny reservation still runs a
 	 * burst now and then. */
-	t->prog_rate.depth = (int64_t)RTE_MAX(rate * DP_PROG_BUDGET_US / US_PER_S,
-					      (uint64_t)(rate != 0));
+	t->prog_rate.depth = (int64_t)(RTE_MAX(rate * DP_PROG_BUDGET_US / US_PER_S,
+					       (uint64_t)(rate != 0)) << DP_PROG_FRAC_BITS);
 }
 
 /* Builds the workers' table for configuration 'c' (counter slots set) of

@@ -41,10 +41,21 @@
 /* The bucket holds this much of the reserved rate. */
 #define DP_PROG_BUDGET_US 10000
 
+/* Buckets count cycles in fixed point, so that refills of a fraction of a
+ * cycle add up. */
+#define DP_PROG_FRAC_BITS 16
+
+/* What a program may be charged per packet: it has no loops, so it runs at
+ * most its instructions once, and none takes more than this many cycles.
+ * A burst during which the worker was descheduled is not charged more. */
+#define DP_PROG_CYCLES_PER_INS 64
+#define DP_PROG_CYCLES_PER_RUN 1024
+
 struct dp_program {
 	struct rte_bpf *bpf;
 	uint64_t (*jit)(void *);        /* NULL: run in the interpreter */
 	uint32_t nb_ins;
+	uint32_t max_cycles;            /* the most a run can take, see above */
 	bool match_only;                /* a pcap filter: any non-zero result
 					 * (its snap length) means 1 */
 	uint32_t refcnt;                /* control plane only */
@@ -52,7 +63,7 @@ struct dp_program {
 
 /* A worker's program cycle bucket for one slice slot. */
 struct dp_prog_budget {
-	int64_t tokens;                 /* cycles it may still spend */
+	int64_t tokens;                 /* cycles it may still spend, fixed point */
 	uint64_t last;                  /* TSC of the last refill */
 	uint32_t serial;                /* the slice it is for */
 };
@@ -60,7 +71,7 @@ struct dp_prog_budget {
 /* The budget as the slice table carries it. */
 struct dp_prog_rate {
 	uint64_t per_tsc;               /* reserved cycles per TSC cycle, << 32 */
-	int64_t depth;                  /* bucket size in cycles */
+	int64_t depth;                  /* bucket size in cycles, fixed point */
 };
 
 /* Refills b, the bucket of the slice 'serial', at 'rate' up to 'now'; true
@@ -83,11 +94,21 @@ dp_prog_budget_ok(struct dp_prog_budget *b, uint32_t serial,
 	 * the cap keeps the product below 2^64. */
 	if (elapsed > rte_get_tsc_hz())
 		elapsed = rte_get_tsc_hz();
-	b->tokens += (int64_t)((elapsed * rate->per_tsc) >> 32);
+	b->tokens += (int64_t)((elapsed * rate->per_tsc) >> (32 - DP_PROG_FRAC_BITS));
 	if (b->tokens > rate->depth)
 		b->tokens = rate->depth;
 	b->last = now;
 	return b->tokens > 0;
+}
+
+/* Takes what a burst of n packets took from b, at most what they could
+ * have taken. */
+static inline void
+dp_prog_budget_charge(struct dp_prog_budget *b, const struct dp_program *prog,
+		      uint16_t n, uint64_t cycles)
+{
+	cycles = RTE_MIN(cycles, (uint64_t)prog->max_cycles * n);
+	b->tokens -= (int64_t)(cycles << DP_PROG_FRAC_BITS);
 }
 
 /*

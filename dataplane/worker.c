@@ -15,6 +15,7 @@
 
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
+#include <rte_prefetch.h>
 #include <rte_rcu_qsbr.h>
 
 #include "dataplane/demux.h"
@@ -180,7 +181,7 @@ dp_worker_program(struct dp_worker *w, const struct dp_slice *s,
 		return 0;
 	}
 	cycles = dp_program_run(s->prog, pkts, n, rc);
-	b->tokens -= (int64_t)cycles;
+	dp_prog_budget_charge(b, s->prog, n, cycles);
 	dp_count(&pc->packets, n);
 	dp_count(&pc->cycles, cycles);
 
@@ -292,6 +293,8 @@ dp_worker_dispatch(struct dp_worker *w, const struct dp_view *v,
 		uint16_t slot = dp_meta(pkts[i])->slice;
 
 		if (w->group_of[slot] == 0) {
+			/* Its table is needed once the vector is sorted. */
+			rte_prefetch0(v->slices[slot]);
 			slots[nb_groups] = slot;
 			start[nb_groups] = 0;
 			w->group_of[slot] = ++nb_groups;
