@@ -127,6 +127,21 @@ static const struct jv_field config_fields[] = {
 	{ "program", JV_OBJECT, false, 0, 0, 0, 0 },
 };
 
+struct program_doc {
+	const char *pcap;
+	const char *elf_base64;
+	char section[PROGRAM_SECTION_MAX + 1];
+	bool jit;
+};
+
+static const struct jv_field program_fields[] = {
+	{ "pcap", JV_TEXT, false, F(struct program_doc, pcap), 1, 4096 },
+	{ "elf_base64", JV_TEXT, false, F(struct program_doc, elf_base64), 1, 64u << 20 },
+	{ "section", JV_STRING, false, F(struct program_doc, section), 1,
+	  PROGRAM_SECTION_MAX },
+	{ "jit", JV_BOOL, false, F(struct program_doc, jit), 0, 0 },
+};
+
 /* Parses an action at 'path': exactly one of {"forward": {...}},
  * {"drop": {}}, {"exception": {}}. */
 static int
@@ -598,10 +613,6 @@ slice_config_parse(const struct node *node, const struct slice *s, const json_t 
 
 	if (jv_object(doc, "$", config_fields, RTE_DIM(config_fields), NULL, err))
 		return NULL;
-	if (json_object_get(doc, "program") != NULL) {
-		jv_fail(err, "$.program", "slice programs are not supported by this node yet");
-		return NULL;
-	}
 	c = slice_config_new();
 	if (c == NULL) {
 		jv_fail(err, "$", "out of memory");
@@ -609,11 +620,63 @@ slice_config_parse(const struct node *node, const struct slice *s, const json_t 
 	}
 	if (config_bindings_parse(node, json_object_get(doc, "bindings"), c, err) ||
 	    config_queues_parse(json_object_get(doc, "queues"), c, err) ||
-	    config_lookup_parse(doc, s->pm->key_layout, c, err)) {
+	    config_lookup_parse(doc, s->pm->key_layout, c, err) ||
+	    (json_object_get(doc, "program") != NULL &&
+	     program_config_parse(node, json_object_get(doc, "program"), "$.program",
+				  &c->program, err))) {
 		slice_config_free(c);
 		return NULL;
 	}
 	return c;
+}
+
+int
+program_config_parse(const struct node *node, const json_t *v, const char *path,
+		      struct program_config **out, struct sp_error *err)
+{
+	struct program_doc d = { .jit = true };
+	struct program_fault fault;
+	struct program_source src;
+	char at[JV_PATH_MAX];
+	int rc;
+
+	if (jv_object(v, path, program_fields, RTE_DIM(program_fields), &d, err))
+		return -EINVAL;
+	if ((d.pcap == NULL) == (d.elf_base64 == NULL))
+		return jv_fail(err, path, "expected exactly one of \"pcap\" and \"elf_base64\"");
+	jv_path_key(at, sizeof(at), path, "section");
+	if (d.elf_base64 != NULL && d.section[0] == '\0')
+		return jv_fail(err, at, "missing: an ELF object's program is named by its "
+			       "section");
+	if (d.pcap != NULL && d.section[0] != '\0')
+		return jv_fail(err, at, "only an ELF object has sections");
+
+	src = (struct program_source){
+		.kind = d.pcap != NULL ? PROGRAM_PCAP : PROGRAM_ELF,
+		.pcap = d.pcap,
+		.elf_base64 = d.elf_base64,
+		.section = d.section,
+		.jit = d.jit,
+	};
+	rc = program_load(&src, (uint32_t)node->cfg.program_max_instructions, out, &fault);
+	if (rc == -EINVAL) {
+		jv_path_key(at, sizeof(at), path, fault.field);
+		return jv_fail(err, at, "%s", fault.msg);
+	}
+	if (rc != 0)
+		return jv_fail(err, path, "cannot load the program: %s", strerror(-rc));
+	return 0;
+}
+
+json_t *
+program_to_json(const struct program_config *p)
+{
+	if (p == NULL)
+		return NULL;
+	if (p->kind == PROGRAM_PCAP)
+		return json_pack("{s:s, s:b}", "pcap", p->pcap, "jit", p->jit);
+	return json_pack("{s:s, s:s, s:b}", "elf_base64", p->elf_base64,
+			 "section", p->section, "jit", p->jit);
 }
 
 /* Renders an action, or returns NULL for DP_ACTION_NONE. */
@@ -782,8 +845,8 @@ routes_to_json(const struct slice_config *c)
 json_t *
 slice_config_to_json(const struct node *node, const struct slice_config *c)
 {
-	return json_pack("{s:o*, s:o*, s:o*, s:o*}", "bindings", bindings_to_json(node, c),
+	return json_pack("{s:o*, s:o*, s:o*, s:o*, s:o*}", "bindings", bindings_to_json(node, c),
 			 "queues", queues_to_json(c), "filters", filters_to_json(c),
-			 "routes", routes_to_json(c));
+			 "routes", routes_to_json(c), "program", program_to_json(c->program));
 }
 

@@ -46,6 +46,16 @@ int route_config_parse(const struct slice *s, const json_t *doc,
 struct slice_config *slice_config_parse(const struct node *node, const struct slice *s,
 					const json_t *doc, struct sp_error *err);
 
+/* Parses and loads a program document at 'path' ("$.program" in a
+ * configuration, "$" for PUT .../program): a refusal names the field at
+ * fault and carries libpcap's, libbpf's or the verifier's reason.
+ * Returns 0 with a reference in *out, -EINVAL or -ENOMEM with *err set. */
+int program_config_parse(const struct node *node, const json_t *v, const char *path,
+			 struct program_config **out, struct sp_error *err);
+
+/* Renders a program as stored (NULL: none, gives NULL). */
+json_t *program_to_json(const struct program_config *p);
+
 /* Renders binding 'id' of configuration 'c', or all its bindings as an
  * array. */
 json_t *binding_to_json(const struct node *node, const struct slice_config *c,

@@ -189,6 +189,13 @@ jv_scalar(const json_t *v, const char *path, const struct jv_field *f,
 				       (f->max < f->size - 1 ? f->max : (uint64_t)f->size - 1), len);
 		memcpy(out, s, len + 1);
 		return 0;
+	case JV_TEXT:
+		if (len < f->min || len > f->max)
+			return jv_fail(err, path,
+				       "expected a string of %" PRIu64 " to %" PRIu64
+				       " bytes, got %zu", f->min, f->max, len);
+		*(const char **)out = s;
+		return 0;
 	case JV_NAME:
 		if (!jv_name_valid(s))
 			return jv_fail(err, path,

@@ -38,6 +38,8 @@ enum jv_type {
 	JV_UINT,        /* integer in [min, max] -> uint64_t */
 	JV_BOOL,        /* true or false -> bool */
 	JV_STRING,      /* string of min..max bytes -> char[size] */
+	JV_TEXT,        /* string of min..max bytes -> const char *, borrowed
+			 * from the document */
 	JV_NAME,        /* ^[a-z][a-z0-9_-]{0,31}$ -> char[size >= 33] */
 	JV_IPV4,        /* "a.b.c.d" -> uint32_t, network order */
 	JV_MAC,         /* "xx:xx:xx:xx:xx:xx" -> uint8_t[6] */

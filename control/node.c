@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_cycles.h>
 #include <rte_errno.h>
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
@@ -130,6 +131,8 @@ node_start(const struct node_config *cfg, struct sp_error *err)
 		return NULL;
 	}
 	node->cfg = *cfg;
+	if (node->cfg.capacity.program_cycles == 0)
+		node->cfg.capacity.program_cycles = rte_get_tsc_hz() / 2;
 
 	rc = dp_meta_register();
 	if (rc != 0) {

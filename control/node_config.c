@@ -13,6 +13,8 @@
 
 #include <rte_common.h>
 
+#include "control/program.h"
+
 #define F(type_, member) offsetof(type_, member), sizeof(((type_ *)0)->member)
 
 static const struct jv_field node_fields[] = {
@@ -24,6 +26,8 @@ static const struct jv_field node_fields[] = {
 	{ "state_dir", JV_STRING, true, F(struct node_config, state_dir), 1, PATH_MAX - 1 },
 	{ "openflow", JV_OBJECT, false, 0, 0, 0, 0 },
 	{ "queue_manager", JV_BOOL, false, F(struct node_config, queue_manager), 0, 0 },
+	{ "program_max_instructions", JV_UINT, false,
+	  F(struct node_config, program_max_instructions), 16, 65536 },
 };
 
 static const struct jv_field iface_fields[] = {
@@ -45,6 +49,8 @@ static const struct jv_field capacity_fields[] = {
 	{ "filters", JV_UINT, true, F(struct node_config, capacity.filters), 0, 1u << 24 },
 	{ "queues", JV_UINT, true, F(struct node_config, capacity.queues), 0, 1u << 16 },
 	{ "buffers", JV_UINT, true, F(struct node_config, capacity.buffers), 512, 1u << 22 },
+	{ "program_cycles_per_sec", JV_UINT, false,
+	  F(struct node_config, capacity.program_cycles), 1, UINT64_C(1) << 40 },
 };
 
 static const struct jv_field api_fields[] = {
@@ -200,6 +206,7 @@ node_config_parse(const json_t *root, struct node_config *cfg, struct sp_error *
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->queue_manager = true;
+	cfg->program_max_instructions = PROGRAM_MAX_INSTRUCTIONS;
 	if (jv_object(root, "$", node_fields, RTE_DIM(node_fields), cfg, err))
 		return -EINVAL;
 	if (json_object_get(root, "openflow") != NULL &&

@@ -43,7 +43,10 @@ struct node_config {
 		uint64_t filters;
 		uint64_t queues;
 		uint64_t buffers;
+		uint64_t program_cycles;        /* per second per worker; 0:
+						 * half the TSC rate (node.c) */
 	} capacity;
+	uint64_t program_max_instructions;
 	struct {
 		struct jv_endpoint listen;
 		char admin_token_file[PATH_MAX];

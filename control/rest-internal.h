@@ -59,6 +59,9 @@ void rest_routes_list(struct rest_req *r);
 void rest_routes_add(struct rest_req *r);
 void rest_route_delete(struct rest_req *r);
 void rest_config_get(struct rest_req *r);
+void rest_program_get(struct rest_req *r);
+void rest_program_put(struct rest_req *r);
+void rest_program_delete(struct rest_req *r);
 void rest_config_put(struct rest_req *r);
 void rest_slice_stats(struct rest_req *r);
 

@@ -71,6 +71,10 @@ static const struct rest_route rest_routes[] = {
 	{ "v1/slices/{}/config", EVHTTP_REQ_GET, REST_SLICE, false, rest_config_get },
 	{ "v1/slices/{}/config", EVHTTP_REQ_PUT, REST_SLICE, true, rest_config_put },
 	{ "v1/slices/{}/stats", EVHTTP_REQ_GET, REST_SLICE, false, rest_slice_stats },
+	{ "v1/slices/{}/program", EVHTTP_REQ_GET, REST_SLICE, false, rest_program_get },
+	{ "v1/slices/{}/program", EVHTTP_REQ_PUT, REST_SLICE, true, rest_program_put },
+	{ "v1/slices/{}/program", EVHTTP_REQ_DELETE, REST_SLICE, false,
+	  rest_program_delete },
 };
 
 struct rest {

@@ -303,6 +303,60 @@ rest_config_put(struct rest_req *r)
 	rest_reply(r, HTTP_OK, slice_config_to_json(r->node, r->slice->cfg));
 }
 
+/* A slice's program as stored, with what was loaded. */
+static json_t *
+rest_program_json(const struct program_config *p)
+{
+	json_t *j = program_to_json(p);
+
+	if (j != NULL)
+		json_object_set_new(j, "loaded", json_pack("{s:i, s:b}",
+				    "instructions", (int)p->loaded->nb_ins,
+				    "jit", program_is_jit(p)));
+	return j;
+}
+
+void
+rest_program_get(struct rest_req *r)
+{
+	if (r->slice->cfg->program == NULL) {
+		rest_reply_error(r, HTTP_NOTFOUND, "not_found", "", "slice %s has no program",
+				 r->slice->name);
+		return;
+	}
+	rest_reply(r, HTTP_OK, rest_program_json(r->slice->cfg->program));
+}
+
+void
+rest_program_put(struct rest_req *r)
+{
+	struct program_config *p;
+	struct sp_error err;
+	int rc;
+
+	rc = program_config_parse(r->node, r->body, "$", &p, &err);
+	if (rc == 0)
+		rc = program_set(r->node, r->slice, p, &err);
+	if (rc != 0) {
+		rest_reply_action_error(r, rc, &err);
+		return;
+	}
+	rest_reply(r, HTTP_OK, rest_program_json(r->slice->cfg->program));
+}
+
+void
+rest_program_delete(struct rest_req *r)
+{
+	struct sp_error err;
+	int rc = program_remove(r->node, r->slice, &err);
+
+	if (rc != 0) {
+		rest_reply_action_error(r, rc, &err);
+		return;
+	}
+	rest_reply(r, HTTP_NOCONTENT, NULL);
+}
+
 void
 rest_reservation_put(struct rest_req *r)
 {

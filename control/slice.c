@@ -11,6 +11,8 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include <rte_cycles.h>
+
 #include "control/log.h"
 #include "control/openflow.h"
 #include "control/state.h"
@@ -52,6 +54,7 @@ node_free_capacity(const struct node *node, struct reservation *free_)
 	free_->filters = cfg->capacity.filters;
 	free_->queues = cfg->capacity.queues;
 	free_->buffers = cfg->capacity.buffers;
+	free_->program_cycles = cfg->capacity.program_cycles;
 	for (unsigned int i = 0; i < cfg->nb_ifaces; i++) {
 		free_->bw[i].in_bps = cfg->ifaces[i].rate_bps;
 		free_->bw[i].out_bps = cfg->ifaces[i].rate_bps;
@@ -65,6 +68,7 @@ node_free_capacity(const struct node *node, struct reservation *free_)
 		free_->filters -= r->filters;
 		free_->queues -= r->queues;
 		free_->buffers -= r->buffers;
+		free_->program_cycles -= r->program_cycles;
 		for (unsigned int j = 0; j < cfg->nb_ifaces; j++) {
 			free_->bw[j].in_bps -= r->bw[j].in_bps;
 			free_->bw[j].out_bps -= r->bw[j].out_bps;
@@ -100,6 +104,7 @@ slice_admit(const struct node *node, const struct slice *self,
 		left.filters += self->res.filters;
 		left.queues += self->res.queues;
 		left.buffers += self->res.buffers;
+		left.program_cycles += self->res.program_cycles;
 		for (unsigned int i = 0; i < node->cfg.nb_ifaces; i++) {
 			left.bw[i].in_bps += self->res.bw[i].in_bps;
 			left.bw[i].out_bps += self->res.bw[i].out_bps;
@@ -114,6 +119,11 @@ slice_admit(const struct node *node, const struct slice *self,
 	if (rc == 0) {
 		snprintf(path, sizeof(path), "%s.buffers", at);
 		rc = slice_admit_one(r->buffers, left.buffers, path, "buffers", err);
+	}
+	if (rc == 0) {
+		snprintf(path, sizeof(path), "%s.program_cycles_per_sec", at);
+		rc = slice_admit_one(r->program_cycles, left.program_cycles, path,
+				     "program cycles per second", err);
 	}
 	for (unsigned int i = 0; rc == 0 && i < node->cfg.nb_ifaces; i++) {
 		const char *ifname = node->cfg.ifaces[i].name;
@@ -170,6 +180,7 @@ slice_table_free(struct dp_slice *t)
 	if (t == NULL)
 		return;
 	t->pm->table_free(t);
+	program_loaded_put(t->prog);
 	dp_slice_free(t);
 }
 
@@ -245,8 +256,11 @@ slice_table_queues(const struct node *node, const struct reservation *res,
 			.limit_packets = q->limit_packets,
 			.limit_bytes = q->limit_bytes,
 			.sched = (uint16_t)c->bindings[q->binding].iface,
+			.out_stat = c->bindings[q->binding].stat,
+			.number = q->id,
 		};
 	}
+	t->nb_own_queues = c->nb_queues;
 	for (unsigned int id = 0; id < SP_MAX_BINDINGS_PER_SLICE; id++) {
 		const struct binding_config *b = &c->bindings[id];
 
@@ -260,6 +274,7 @@ slice_table_queues(const struct node *node, const struct reservation *res,
 			.limit_packets = QUEUE_LIMIT_PACKETS_DEFAULT,
 			.limit_bytes = QUEUE_LIMIT_BYTES_DEFAULT,
 			.sched = (uint16_t)b->iface,
+			.out_stat = b->stat,
 		};
 	}
 	t->buffers = (uint32_t)RTE_MIN(res->buffers, (uint64_t)UINT32_MAX);
@@ -267,6 +282,17 @@ slice_table_queues(const struct node *node, const struct reservation *res,
 	for (unsigned int i = 0; i < node->cfg.nb_ifaces; i++)
 		t->quantum[i] = qm_slice_quantum(res->bw[i].out_bps,
 						 node->cfg.ifaces[i].rate_bps);
+}
+
+/* Sets t's program cycle budget from 'res' (docs/bpf.md). */
+static void
+slice_table_prog_rate(const struct reservation *res, struct dp_slice *t)
+{
+	uint64_t hz = rte_get_tsc_hz();
+	uint64_t rate = RTE_MIN(res->program_cycles, hz);
+
+	t->prog_rate.per_tsc = (uint64_t)(((unsigned __int128)rate << 32) / hz);
+	t->prog_rate.depth = (int64_t)(rate * DP_PROG_BUDGET_US / US_PER_S);
 }
 
 /* Builds the workers' table for configuration 'c' (counter slots set) of
@@ -308,6 +334,8 @@ slice_table_build(const struct node *node, uint16_t slot, const struct pm_ops *p
 	}
 	for (uint32_t j = 0; j < c->nb_routes; j++)
 		slice_resolve_action(node, c, defq, &c->routes[j].action, &t->routes[j]);
+	t->prog = program_loaded_get(c->program);
+	slice_table_prog_rate(res, t);
 
 	rc = slice_pm_config(c, &pc);
 	if (rc == 0) {
@@ -386,6 +414,8 @@ slice_create(struct node *node, const struct slice_params *p,
 	if (rc == 0) {
 		dp_stats_slice_drops(node->rt->stats, node->rt->nb_workers, s->slot,
 				     s->drop_base);
+		dp_stats_program(node->rt->stats, node->rt->nb_workers, s->slot,
+				 &s->prog_base);
 		rc = slice_publish(node, s->slot, s->table, NULL);
 		if (rc != 0) {
 			state_slice_remove(node, s->name, err);
@@ -576,6 +606,21 @@ slice_config_has_body(const struct slice_config *c)
 		if (c->routes[j].doc == SLICE_DOC_BODY)
 			return true;
 	return false;
+}
+
+/* Refuses a program when s's reservation gives programs no cycles. */
+static int
+slice_check_program(const struct slice *s, const struct slice_config *c,
+		    struct sp_error *err)
+{
+	if (c->program == NULL || s->res.program_cycles != 0)
+		return 0;
+	return SLICE_FAIL(-ENOSPC, err,
+			  c->program_doc == SLICE_DOC_BODY ? "$" :
+			  c->program_doc == SLICE_DOC_STORED ? "$.program_cycles_per_sec" :
+			  "$.program",
+			  "slice %s reserved no program_cycles_per_sec, so it may not "
+			  "run a program", s->name);
 }
 
 /* Validates the queues of 'c' against its bindings and s's reservation. */
@@ -784,6 +829,8 @@ slice_config_apply(struct node *node, struct slice *s, struct slice_config *c,
 		rc = slice_check_bindings(node, s, c, err);
 	if (rc == 0)
 		rc = slice_check_lookup(s, c, err);
+	if (rc == 0)
+		rc = slice_check_program(s, c, err);
 	if (rc == 0)
 		rc = slice_config_take_slots(node, s->cfg, c, err);
 	if (rc != 0) {
@@ -1098,6 +1145,37 @@ route_remove(struct node *node, struct slice *s, uint32_t id, struct sp_error *e
 	return slice_config_apply(node, s, c, err);
 }
 
+int
+program_set(struct node *node, struct slice *s, struct program_config *p,
+	    struct sp_error *err)
+{
+	struct slice_config *c = slice_config_edit(s, err);
+
+	if (c == NULL) {
+		program_put(p);
+		return -ENOMEM;
+	}
+	program_put(c->program);
+	c->program = p;
+	c->program_doc = SLICE_DOC_BODY;
+	return slice_config_apply(node, s, c, err);
+}
+
+int
+program_remove(struct node *node, struct slice *s, struct sp_error *err)
+{
+	struct slice_config *c;
+
+	if (s->cfg->program == NULL)
+		return SLICE_FAIL(-ENOENT, err, "$", "slice %s has no program", s->name);
+	c = slice_config_edit(s, err);
+	if (c == NULL)
+		return -ENOMEM;
+	program_put(c->program);
+	c->program = NULL;
+	return slice_config_apply(node, s, c, err);
+}
+
 void
 slice_drops_read(const struct node *node, const struct slice *s,
 		 uint64_t out[DP_SLICE_DROP_MAX])
@@ -1105,4 +1183,13 @@ slice_drops_read(const struct node *node, const struct slice *s,
 	dp_stats_slice_drops(node->rt->stats, node->rt->nb_workers, s->slot, out);
 	for (unsigned int r = 0; r < DP_SLICE_DROP_MAX; r++)
 		out[r] -= s->drop_base[r];
+}
+
+void
+slice_program_read(const struct node *node, const struct slice *s,
+		   struct dp_prog_counters *out)
+{
+	dp_stats_program(node->rt->stats, node->rt->nb_workers, s->slot, out);
+	out->packets -= s->prog_base.packets;
+	out->cycles -= s->prog_base.cycles;
 }

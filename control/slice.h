@@ -41,6 +41,7 @@ struct reservation {
 	uint64_t filters;               /* lookup entries: filters + routes */
 	uint64_t queues;
 	uint64_t buffers;
+	uint64_t program_cycles;        /* TSC cycles per second per worker */
 	struct bandwidth bw[SP_MAX_PORTS];      /* by interface index */
 	bool bw_set[SP_MAX_PORTS];              /* given in the request */
 };
@@ -59,6 +60,7 @@ struct slice {
 	struct reservation res;
 	struct token_hash token;        /* only the hash is kept */
 	uint64_t drop_base[DP_SLICE_DROP_MAX];
+	struct dp_prog_counters prog_base;
 	struct slice_config *cfg;       /* as acknowledged; never edited */
 	struct dp_slice *table;         /* the table the workers see */
 };
@@ -152,11 +154,25 @@ int route_add(struct node *node, struct slice *s, const struct route_config *r,
 int route_remove(struct node *node, struct slice *s, uint32_t id,
 		 struct sp_error *err);
 
+/* Makes 'p' (a reference, taken over either way) slice s's program: the
+ * configuration is applied as a whole, so a slice whose reservation has no
+ * program cycles refuses it (-ENOSPC).  The workers switch to it at once,
+ * under RCU. */
+int program_set(struct node *node, struct slice *s, struct program_config *p,
+		struct sp_error *err);
+
+/* Removes s's program (-ENOENT if it has none). */
+int program_remove(struct node *node, struct slice *s, struct sp_error *err);
+
 /* What is left of the node's capacity after every slice's reservation. */
 void node_free_capacity(const struct node *node, struct reservation *free_);
 
 /* Slice 's''s drop counters since it was created. */
 void slice_drops_read(const struct node *node, const struct slice *s,
 		      uint64_t out[DP_SLICE_DROP_MAX]);
+
+/* Slice 's''s program counters since it was created. */
+void slice_program_read(const struct node *node, const struct slice *s,
+			struct dp_prog_counters *out);
 
 #endif /* SP_CONTROL_SLICE_H */

@@ -22,6 +22,7 @@ slice_config_free(struct slice_config *c)
 	free(c->queues);
 	free(c->filters);
 	free(c->routes);
+	program_put(c->program);
 	free(c);
 }
 
@@ -36,6 +37,8 @@ slice_config_copy(const struct slice_config *c)
 	n->queues = NULL;
 	n->filters = NULL;
 	n->routes = NULL;
+	n->program = program_get(c->program);
+	n->program_doc = SLICE_DOC_STORED;
 	if (c->nb_queues != 0) {
 		n->queues = malloc(sizeof(*n->queues) * c->nb_queues);
 		if (n->queues == NULL)

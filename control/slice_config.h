@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "control/jsonv.h"
+#include "control/program.h"
 #include "dataplane/dp.h"
 #include "dataplane/lookup.h"
 #include "dataplane/tables.h"
@@ -104,6 +105,9 @@ struct slice_config {
 	struct filter_config *filters;  /* sorted by id */
 	uint32_t nb_routes;
 	struct route_config *routes;    /* sorted by id */
+	struct program_config *program; /* a reference (NULL: none) */
+	int program_doc;                /* SLICE_DOC_BODY, SLICE_DOC_STORED, or
+					 * 0: the document's "program" */
 };
 
 /* An empty configuration; NULL on allocation failure. */

@@ -35,6 +35,8 @@ static const struct jv_field reservation_fields[] = {
 	{ "filters", JV_UINT, false, F(struct reservation, filters), 0, 1u << 24 },
 	{ "queues", JV_UINT, false, F(struct reservation, queues), 0, 1u << 16 },
 	{ "buffers", JV_UINT, false, F(struct reservation, buffers), 0, 1u << 22 },
+	{ "program_cycles_per_sec", JV_UINT, false, F(struct reservation, program_cycles),
+	  0, UINT64_C(1) << 40 },
 	{ "bandwidth", JV_OBJECT, false, 0, 0, 0, 0 },
 };
 
@@ -117,8 +119,9 @@ reservation_to_json(const struct node *node, const struct reservation *r)
 					    json_pack("{s:I, s:I}",
 						      "in_bps", (json_int_t)r->bw[i].in_bps,
 						      "out_bps", (json_int_t)r->bw[i].out_bps));
-	return json_pack("{s:I, s:I, s:I, s:o*}", "filters", (json_int_t)r->filters,
+	return json_pack("{s:I, s:I, s:I, s:I, s:o*}", "filters", (json_int_t)r->filters,
 			 "queues", (json_int_t)r->queues, "buffers", (json_int_t)r->buffers,
+			 "program_cycles_per_sec", (json_int_t)r->program_cycles,
 			 "bandwidth", bw);
 }
 
@@ -155,6 +158,7 @@ json_t *
 slice_stats_to_json(const struct node *node, const struct slice *s)
 {
 	uint64_t drops[DP_SLICE_DROP_MAX];
+	struct dp_prog_counters prog;
 	json_t *bindings = json_array(), *queues = json_array(), *filters = json_array();
 	json_t *jdrops = json_object();
 
@@ -184,8 +188,11 @@ slice_stats_to_json(const struct node *node, const struct slice *s)
 	for (unsigned int r = 0; jdrops != NULL && r < DP_SLICE_DROP_MAX; r++)
 		json_object_set_new(jdrops, dp_slice_drop_names[r],
 				    json_integer((json_int_t)drops[r]));
-	return json_pack("{s:o*, s:o*, s:o*, s:o*}", "bindings", bindings, "queues", queues,
-			 "filters", filters, "drops", jdrops);
+	slice_program_read(node, s, &prog);
+	return json_pack("{s:o*, s:o*, s:o*, s:o*, s:{s:I, s:I}}", "bindings", bindings,
+			 "queues", queues, "filters", filters, "drops", jdrops,
+			 "program", "packets", (json_int_t)prog.packets,
+			 "cycles", (json_int_t)prog.cycles);
 }
 
 /* Formats a MAC address. */
@@ -238,18 +245,22 @@ node_to_json(const struct node *node)
 	for (unsigned int i = 0; workers != NULL && i < cfg->nb_workers; i++)
 		json_array_append_new(workers, json_integer(cfg->workers[i]));
 
-	return json_pack("{s:s, s:o*, s:{s:I, s:I, s:I}, s:{s:I, s:I, s:I, s:o*}, "
-			 "s:{s:o*}, s:i, s:b, s:o*, s:o*}",
+	return json_pack("{s:s, s:o*, s:{s:I, s:I, s:I, s:I}, s:{s:I, s:I, s:I, s:I, s:o*}, "
+			 "s:{s:o*}, s:i, s:b, s:I, s:o*, s:o*}",
 			 "name", cfg->name, "interfaces", ifaces,
 			 "capacity", "filters", (json_int_t)cfg->capacity.filters,
 			 "queues", (json_int_t)cfg->capacity.queues,
 			 "buffers", (json_int_t)cfg->capacity.buffers,
+			 "program_cycles_per_sec", (json_int_t)cfg->capacity.program_cycles,
 			 "free", "filters", (json_int_t)left.filters,
 			 "queues", (json_int_t)left.queues,
-			 "buffers", (json_int_t)left.buffers, "bandwidth", bw,
+			 "buffers", (json_int_t)left.buffers,
+			 "program_cycles_per_sec", (json_int_t)left.program_cycles,
+			 "bandwidth", bw,
 			 "lcores", "workers", workers,
 			 "slices", node->nb_slices,
 			 "queue_manager", node->rt->qm != NULL,
+			 "program_max_instructions", (json_int_t)cfg->program_max_instructions,
 			 "state_errors", state_errors_to_json(node),
 			 "openflow", node->of != NULL ? of_client_to_json(node->of) : json_null());
 }

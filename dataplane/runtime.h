@@ -50,6 +50,7 @@ struct dp_worker {
 	struct dp_lcore_stats *stats;
 	uint64_t now;                   /* TSC at the start of this round */
 	uint16_t group_of[SP_MAX_SLICES];       /* dispatch's scratch, by slot */
+	struct dp_prog_budget budget[SP_MAX_SLICES];    /* program cycles */
 	struct qm *qm;                  /* the queue manager, if it owns it */
 	uint64_t qm_gen;                /* view generation it synced qm to */
 	uint16_t nb_pending[SP_MAX_PORTS];      /* by scheduler: dequeued, */

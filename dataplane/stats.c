@@ -38,6 +38,17 @@ dp_stats_slice_drops(struct dp_lcore_stats *const *st, unsigned int nb,
 }
 
 void
+dp_stats_program(struct dp_lcore_stats *const *st, unsigned int nb,
+		 uint16_t slot, struct dp_prog_counters *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (unsigned int w = 0; w < nb; w++) {
+		out->packets += dp_count_read(&st[w]->program[slot].packets);
+		out->cycles += dp_count_read(&st[w]->program[slot].cycles);
+	}
+}
+
+void
 dp_stats_binding(struct dp_lcore_stats *const *st, unsigned int nb,
 		 uint16_t stat, struct dp_counters *out)
 {

@@ -44,7 +44,10 @@
 	X(DROPPED, "dropped", "a drop action matched")                          \
 	X(EXCEPTION, "exception", "sent to the exception path")                 \
 	X(TX_FULL, "tx_full", "output port's transmit ring was full")          \
-	X(FLUSHED, "flushed", "its queue or binding was removed while it waited")
+	X(FLUSHED, "flushed", "its queue or binding was removed while it waited") \
+	X(FILTERED, "filtered", "the slice's program did not match it")        \
+	X(OVER_BUDGET, "over_budget",                                            \
+	  "the slice's program had spent its reserved cycles")
 
 #define DP_ENUM_NODE(sym, name, help) DP_NODE_DROP_##sym,
 enum dp_node_drop { DP_NODE_DROPS(DP_ENUM_NODE) DP_NODE_DROP_MAX };
@@ -70,6 +73,12 @@ struct dp_counters {
 	uint64_t tx_bytes;
 };
 
+/* A slice's program: the packets it ran on and the TSC cycles they took. */
+struct dp_prog_counters {
+	uint64_t packets;
+	uint64_t cycles;
+};
+
 /* One worker's counters; written by that worker only. */
 struct dp_lcore_stats {
 	uint64_t node_drops[DP_NODE_DROP_MAX];
@@ -77,6 +86,7 @@ struct dp_lcore_stats {
 	struct dp_counters binding[SP_MAX_BINDING_SLOTS];
 	uint64_t *filter_hits;          /* [node capacity.filters] */
 	uint64_t latency[DP_LAT_BUCKETS];
+	struct dp_prog_counters program[SP_MAX_SLICES];
 } __rte_cache_aligned;
 
 /* Adds 'n' to a counter owned by the calling worker. */
@@ -100,6 +110,10 @@ void dp_stats_node_drops(struct dp_lcore_stats *const *st, unsigned int nb,
 /* Sums 'nb' workers' drops of slice slot 'slot' into out[DP_SLICE_DROP_MAX]. */
 void dp_stats_slice_drops(struct dp_lcore_stats *const *st, unsigned int nb,
 			  uint16_t slot, uint64_t out[DP_SLICE_DROP_MAX]);
+
+/* Sums 'nb' workers' program counters of slice slot 'slot' into *out. */
+void dp_stats_program(struct dp_lcore_stats *const *st, unsigned int nb,
+		      uint16_t slot, struct dp_prog_counters *out);
 
 /* Sums 'nb' workers' counters of binding slot 'stat' into *out. */
 void dp_stats_binding(struct dp_lcore_stats *const *st, unsigned int nb,

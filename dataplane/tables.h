@@ -30,6 +30,7 @@
 #include <rte_meter.h>
 
 #include "dataplane/dp.h"
+#include "dataplane/program.h"
 
 struct pm_ops;
 
@@ -74,6 +75,8 @@ struct dp_queue {
 	uint32_t limit_packets;
 	uint32_t limit_bytes;
 	uint16_t sched;                 /* scheduler: output interface index */
+	uint16_t out_stat;              /* its binding's counter slot */
+	uint32_t number;                /* the owner's queue id (own queues) */
 };
 
 /* One binding of a slice, as the packet path needs it. */
@@ -113,7 +116,11 @@ struct dp_slice {
 	uint32_t buffers;               /* mbufs it may hold in its queues */
 	uint32_t quantum[SP_MAX_PORTS]; /* bytes per round, by scheduler */
 	uint32_t nb_queues;
-	struct dp_queue *queues;        /* its queues, then binding defaults */
+	uint32_t nb_own_queues;         /* queues[] before the defaults */
+	struct dp_queue *queues;        /* its queues by number, then binding
+					 * defaults */
+	const struct dp_program *prog;  /* its eBPF program (NULL: none) */
+	struct dp_prog_rate prog_rate;  /* its programs' cycle budget */
 };
 
 /* The demux key: exact match on where the packet arrived and was sent to.

@@ -4,8 +4,8 @@
 /*
  * The worker's run-to-completion loop, a vector of up to eight rx bursts
  * per port at a time:
- *   rx -> demux -> group by slice -> per slice: police -> parse -> lookup
- *   -> format -> queue manager -> tx burst,
+ *   rx -> demux -> group by slice -> per slice: police -> program -> parse
+ *   -> lookup -> format -> queue manager -> tx burst,
  * or, without a queue manager, format -> tx buffer, with the tx buffers
  * drained on a TSC timer as in DPDK's l3fwd.  The first worker owns the
  * queue manager; the others hand it their packets through its ring.
@@ -22,6 +22,7 @@
 #include "dataplane/lookup.h"
 #include "dataplane/meta.h"
 #include "dataplane/police.h"
+#include "dataplane/program.h"
 #include "dataplane/runtime.h"
 #include "pm/pm.h"
 
@@ -121,8 +122,104 @@ dp_worker_pending_free(struct dp_worker *w)
 	}
 }
 
-/* Runs one slice's packets through parse, lookup and format and acts on
- * each result: forward (format + tx), or count and free. */
+/* The index in s->queues[] of the slice's own queue 'number', or -1. */
+static int32_t
+dp_worker_queue_index(const struct dp_slice *s, uint32_t number)
+{
+	uint32_t lo = 0, hi = s->nb_own_queues;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (s->queues[mid].number == number)
+			return (int32_t)mid;
+		if (s->queues[mid].number < number)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+/* The lookup key of the bpf code option: the program's return value in
+ * network order in the key's first eight bytes, then zeros. */
+static inline void
+dp_worker_program_key(struct dp_key *k, uint64_t r, uint16_t binding)
+{
+	uint64_t be = rte_cpu_to_be_64(r);
+
+	memset(k, 0, sizeof(*k));
+	k->binding = rte_cpu_to_be_32(binding);
+	memcpy(&k->b0, &be, 1);
+	memcpy(k->bytes, (const uint8_t *)&be + 1, sizeof(be) - 1);
+}
+
+/*
+ * Runs slice s's program on its n packets, within the slice's cycle
+ * budget.  For the bpf code option the return values become the packets'
+ * keys; otherwise a packet the program does not match is counted and
+ * freed.  A queue the program picked is noted in the packet's metadata
+ * (dp_meta.queue, index + 1; 0 for none) for dp_worker_pick_queue().
+ * Returns how many packets are kept, compacted to the front.
+ */
+static uint16_t
+dp_worker_program(struct dp_worker *w, const struct dp_slice *s,
+		  struct rte_mbuf **pkts, uint16_t n, struct dp_key *keys,
+		  uint64_t *drops)
+{
+	struct dp_prog_counters *pc = &w->stats->program[s->slot];
+	struct dp_prog_budget *b = &w->budget[s->slot];
+	uint64_t rc[SP_BURST], cycles;
+	uint16_t kept = 0;
+
+	if (n == 0)
+		return 0;
+	if (!dp_prog_budget_ok(b, &s->prog_rate, w->now)) {
+		dp_count(&drops[DP_SLICE_DROP_OVER_BUDGET], n);
+		rte_pktmbuf_free_bulk(pkts, n);
+		return 0;
+	}
+	cycles = dp_program_run(s->prog, pkts, n, rc);
+	b->tokens -= (int64_t)cycles;
+	dp_count(&pc->packets, n);
+	dp_count(&pc->cycles, cycles);
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct dp_meta *meta = dp_meta(pkts[i]);
+		int32_t q = -1;
+
+		if (s->pm->program_keys) {
+			dp_worker_program_key(&keys[kept], rc[i], meta->binding);
+		} else if (rc[i] == DP_PROG_NO_MATCH) {
+			dp_count(&drops[DP_SLICE_DROP_FILTERED], 1);
+			rte_pktmbuf_free(pkts[i]);
+			continue;
+		}
+		if (rc[i] & DP_PROG_QUEUE_FLAG)
+			q = dp_worker_queue_index(s, (uint32_t)rc[i]);
+		meta->queue = (uint32_t)(q + 1);
+		pkts[kept++] = pkts[i];
+	}
+	return kept;
+}
+
+/* The forward for packet m of slice s: 'f', or a copy of it in *buf sent
+ * to the queue s's program picked, if that queue is on f's binding. */
+static inline const struct dp_forward *
+dp_worker_pick_queue(const struct dp_slice *s, struct rte_mbuf *m,
+		     const struct dp_forward *f, struct dp_forward *buf)
+{
+	uint32_t q = dp_meta(m)->queue;
+
+	if (q == 0 || s->queues[q - 1].out_stat != f->stat)
+		return f;
+	*buf = *f;
+	buf->queue = q - 1;
+	return buf;
+}
+
+/* Runs one slice's packets through its program, parse, lookup and format
+ * and acts on each result: forward (format + tx), or count and free. */
 static void
 dp_worker_slice_burst(struct dp_worker *w, const struct dp_slice *s,
 		      struct rte_mbuf **pkts, uint16_t n)
@@ -130,6 +227,7 @@ dp_worker_slice_burst(struct dp_worker *w, const struct dp_slice *s,
 	const struct dp_action *acts[SP_BURST];
 	const struct dp_forward *fwd[SP_BURST];
 	struct rte_mbuf *out[SP_BURST];
+	struct dp_forward picked[SP_BURST];
 	struct dp_key keys[SP_BURST];
 	uint64_t *drops = w->stats->slice_drops[s->slot];
 	uint16_t nb_out = 0;
@@ -143,13 +241,19 @@ dp_worker_slice_burst(struct dp_worker *w, const struct dp_slice *s,
 	}
 
 	n = dp_police_burst(s, pkts, n, drops, w->now);
-	n = s->pm->parse_burst(s, pkts, n, keys, drops);
+	if (s->prog != NULL)
+		n = dp_worker_program(w, s, pkts, n, keys, drops);
+	if (s->prog == NULL || !s->pm->program_keys)
+		n = s->pm->parse_burst(s, pkts, n, keys, drops);
 	dp_lookup_burst(s, pkts, keys, n, acts, w->stats);
 
 	for (uint16_t i = 0; i < n; i++) {
 		switch (acts[i]->type) {
 		case DP_ACTION_FORWARD:
 			fwd[nb_out] = &acts[i]->fwd;
+			if (s->prog != NULL)
+				fwd[nb_out] = dp_worker_pick_queue(s, pkts[i], fwd[nb_out],
+								   &picked[nb_out]);
 			out[nb_out++] = pkts[i];
 			continue;
 		case DP_ACTION_DROP:

@@ -6,12 +6,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "pm/bpf/bpf.h"
 #include "pm/ipv4/ipv4.h"
 #include "pm/passthrough/passthrough.h"
 
 static const struct pm_ops *const pm_table[] = {
 	&pm_passthrough_ops,
 	&pm_ipv4_ops,
+	&pm_bpf_ops,
 };
 
 const struct pm_ops *

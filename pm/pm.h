@@ -47,6 +47,10 @@ struct pm_ops {
 	/* How its filters match: named IPv4 fields or the 112-bit key. */
 	enum dp_key_layout key_layout;
 
+	/* The slice's program, if it has one, makes the keys (its return
+	 * value is the key) instead of parse_burst and filtering packets. */
+	bool program_keys;
+
 	/*
 	 * Checks what only the code option knows about a configuration whose
 	 * shape, references and counts are already valid.  Returns 0, or

@@ -20,7 +20,8 @@ cd "$top"
 packages=(
   build-essential pkg-config meson ninja-build python3
   libdpdk-dev dpdk-dev libjansson-dev libevent-dev libcunit1-dev libpcap-dev
-  tshark iproute2 curl python3-jsonschema openvswitch-switch ethtool clang
+  libbpf-dev clang
+  tshark iproute2 curl python3-jsonschema openvswitch-switch ethtool
 )
 
 install_missing() {
