@@ -153,9 +153,9 @@ CONFIGS = {
         "queues": [{"id": 0, "binding": 1}, {"id": 1, "binding": 1},
                    {"id": 2, "binding": 1}, {"id": 3, "binding": 2}]},
     # classify.c's classes: 1 DNS, 2 other UDP, 3 TCP, 0x0102030405060708
-    # ICMP, 4 big, 0 the rest (the default action).  Filter 2 masks the
-    # lowest bit, so it matches classes 2 and 3; filter 3 (priority 5)
-    # takes class 3 first.
+    # ICMP, 4 big, 0 the rest (the default action).  Filter 2's mask leaves
+    # out the lowest bit, so TCP (3) reaches it only through the mask;
+    # filter 3 drops ICMP only if all eight key bytes are in network order.
     "cls": {"bindings": [
         {"id": 0, "interface": "eth0", "udp_port": 5200, "default_action": fwd(1, 7200)},
         {"id": 1, "interface": "eth0", "udp_port": 6200}],
@@ -165,12 +165,10 @@ CONFIGS = {
             {"id": 2, "priority": 10,
              "match": {"key": key(2), "mask": "ff" * 7 + "fe" + "00" * 6},
              "action": fwd(1, 7202)},
-            {"id": 3, "priority": 5, "match": {"key": key(3), "mask": FULL},
-             "action": {"drop": {}}},
-            {"id": 4, "priority": 10,
+            {"id": 3, "priority": 5,
              "match": {"key": key(0x0102030405060708), "mask": FULL},
-             "action": fwd(1, 7203)},
-            {"id": 5, "priority": 10, "match": {"key": key(4), "mask": FULL},
+             "action": {"drop": {}}},
+            {"id": 4, "priority": 10, "match": {"key": key(4), "mask": FULL},
              "action": fwd(1, 7204)}]},
     "nobudget": {"bindings": [
         {"id": 0, "interface": "eth0", "udp_port": 5400},
@@ -411,21 +409,24 @@ def invalid_programs(base):
     udp53 = OBJ["udp53"]
     n_long = instructions("toolong", "toolong")
     return [
-        ("loop", elf("loop", "loop"), p + "elf_base64", [r"verifier", r"loop"]),
-        ("direct read", elf("direct", "read"), p + "elf_base64",
+        # The program in the section is refused: the fault is the section's.
+        ("loop", elf("loop", "loop"), p + "section", [r"verifier", r"loop"]),
+        ("direct read", elf("direct", "read"), p + "section",
          [r"verifier", r"boundary"]),
-        ("direct write", elf("direct", "write"), p + "elf_base64",
+        ("direct write", elf("direct", "write"), p + "section",
          [r"verifier", r"boundary"]),
-        ("too many instructions", elf("toolong", "toolong"), p + "elf_base64",
+        ("too many instructions", elf("toolong", "toolong"), p + "section",
          [rf"\b{n_long} instructions", rf"limit is {LIMIT}\b"]),
-        ("extern function", elf("extern", "extern"), p + "elf_base64",
-         [r"forbidden_function"]),
-        ("global data", elf("global", "global"), p + "elf_base64", []),
-        ("bpf-to-bpf call", elf("subprog", "subprog"), p + "elf_base64", []),
-        ("helper 99", elf("helper", "helper"), p + "elf_base64", []),
+        ("bpf-to-bpf call", elf("subprog", "subprog"), p + "section", [r"bpf-to-bpf"]),
+        ("helper 99", elf("helper", "helper"), p + "section", [r"verifier"]),
         ("missing section", elf("udp53", "nosuch"), p + "section",
          [r"no program in section 'nosuch'"]),
-        ("a data section", elf("global", ".bss"), p + "section", [r"\.bss"]),
+        ("an empty code section", elf("udp53", ".text"), p + "section",
+         [r"no program in section '\.text'"]),
+        # The object as a whole is refused.
+        ("extern function", elf("extern", "extern"), p + "elf_base64",
+         [r"forbidden_function"]),
+        ("global data", elf("global", "global"), p + "elf_base64", [r"global data"]),
         ("not an ELF object",
          {"elf_base64": base64.b64encode(b"#!/bin/sh\necho not a program\n").decode(),
           "section": "udp53"}, p + "elf_base64", [r"ELF"]),
@@ -456,8 +457,10 @@ def refusals(node, current):
                                ("config", "/v1/slices/dns/config", "$.program")):
         for what, prog, epath, msg in invalid_programs(base):
             body = prog if method == "program" else {**CONFIGS["dns"], "program": prog}
-            api.refused(f"PUT {method}: {what}", "PUT", path, 400, "invalid_argument",
-                        epath, msg, body=body, token=tok)
+            err = api.refused(f"PUT {method}: {what}", "PUT", path, 400,
+                              "invalid_argument", epath, msg, body=body, token=tok)
+            if method == "program":
+                print(f"refused {what}: {err.get('path')}: {err.get('message')}", flush=True)
             dns_batch(node, f"udp53 after the refused {what} (PUT {method})", current)
     # The program stored is still udp53 itself.
     check_stored(node, "after the refusals", current, None, instructions("udp53", "udp53"))
@@ -516,8 +519,8 @@ def part_qsel(node):
 CLS_FLOWS = [   # (flow, packets, peer port or None for the drop filter)
     ("kind=overlay,count=3,inner_dport=53", 3, 7201),            # class 1
     ("kind=overlay,count=4,inner_dport=80", 4, 7202),            # class 2
-    ("kind=overlay,count=2,inner_proto=tcp", 2, None),           # class 3
-    ("kind=overlay,count=2,inner_proto=icmp", 2, 7203),          # 0x0102..08
+    ("kind=overlay,count=2,inner_proto=tcp", 2, 7202),           # class 3
+    ("kind=overlay,count=2,inner_proto=icmp", 2, None),          # 0x0102..08
     ("kind=overlay,count=2,size=300", 2, 7204),                  # class 4
     ("kind=overlay,count=3,inner_proto=47", 3, 7200),            # class 0
     ("kind=udp,count=1", 1, 7200),                               # class 0
@@ -542,8 +545,8 @@ def part_cls(node):
                                           if g["id"] == f["id"])
                 for f in s["filters"]}
         if with_program:
-            c.equal(drops, 2, f"{what} (batch {b}): class 3 dropped by filter 3")
-            c.equal(hits, {1: 3, 2: 4, 3: 2, 4: 2, 5: 2}, f"{what} (batch {b}): filter hits")
+            c.equal(drops, 2, f"{what} (batch {b}): ICMP's class dropped by filter 3")
+            c.equal(hits, {1: 3, 2: 6, 3: 2, 4: 2}, f"{what} (batch {b}): filter hits")
             for flow, n, port in CLS_FLOWS:
                 if port is not None:
                     node.expect_out[(port, None if "kind=udp" in flow else b)] += n
@@ -554,7 +557,7 @@ def part_cls(node):
             c.equal(st, 204, "cls: DELETE program")
         else:
             c.equal(drops, 0, f"{what} (batch {b}): nothing dropped")
-            c.equal(hits, {i: 0 for i in range(1, 6)},
+            c.equal(hits, {i: 0 for i in range(1, 5)},
                     f"{what} (batch {b}): key 0 hits no filter")
             node.expect_out[(7200, b)] += total - 1
             node.expect_out[(7200, None)] += 1
@@ -694,9 +697,10 @@ def part_isolation(c, slicepathd, pcapgen, tmp):
                       [f"net_pcap0,rx_pcap={pcap},infinite_rx=1", "net_null0,no-rx=1"])
     with d:
         node = d.request("GET", "/v1/node")[2]
+        # A reserves 1% of what the node has for programs: a small share
+        # of the one worker, which A's expensive program would fill.
         free = node.get("free", {}).get("program_cycles_per_sec", 0)
-        tsc_hz = free           # one worker: the node's capacity is its TSC rate
-        budget = max(tsc_hz // 100, 1)  # 1% of the worker
+        budget = max(free // 100, 1)
         for i, name in enumerate("ab"):
             res = {"buffers": 1024,
                    "bandwidth": {"eth0": {"in_bps": 4_000_000_000, "out_bps": 0},
@@ -715,7 +719,7 @@ def part_isolation(c, slicepathd, pcapgen, tmp):
 
         results = {}
         for what, prog in (("cheap", elf("queue", "queue")),
-                           ("expensive", elf("expensive", "expensive"))):
+                           ("expensive", elf("expensive", "expensive", jit=False))):
             st, _, body = d.request("PUT", "/v1/slices/a/program", prog)
             c.equal(st, 200, f"isolation: A's {what} program: {body}")
             time.sleep(0.5)
@@ -738,12 +742,14 @@ def part_isolation(c, slicepathd, pcapgen, tmp):
             f"isolation: A's bursts beyond its budget are dropped as over_budget: {a}")
     c.check(a["packets"] > 0 and a["cycles"] > 0,
             f"isolation: A's expensive program ran: {a}")
-    # The bucket holds 10 ms of the rate and may go one burst below empty.
-    per_pkt = a["cycles"] / a["packets"] if a["packets"] else 0
-    allowed = budget * a["dt"] * 1.5 + budget * 0.010 + 2 * 64 * per_pkt
-    c.check(a["cycles"] <= allowed,
+    # A gets what it reserved, about: the bucket holds 10 ms of the rate
+    # and a burst may take it below empty, by more if the worker was
+    # descheduled during the burst (the TSC runs on, and A pays).  Broken
+    # isolation would be the whole worker, a hundred times the budget.
+    reserved = budget * a["dt"]
+    c.check(0.25 * reserved <= a["cycles"] <= 4 * reserved + budget * 0.010,
             f"isolation: A's program spent {a['cycles']:,} cycles in {a['dt']:.2f} s, "
-            f"at most its {budget:,}/s with a bucket's slack ({allowed:,.0f})")
+            f"want about the {reserved:,.0f} it reserved (1/4 to 4 times)")
 
 
 # -------------------------------------------------------------------- main
