@@ -170,6 +170,11 @@ CONFIGS = {
              "action": {"drop": {}}},
             {"id": 4, "priority": 10, "match": {"key": key(4), "mask": FULL},
              "action": fwd(1, 7204)}]},
+    # An ipv4 slice: its program filters before the code option parses,
+    # so a payload the program refuses is "filtered", never "malformed".
+    "rt": {"bindings": [
+        {"id": 0, "interface": "eth0", "udp_port": 5500, "default_action": fwd(1, 7500)},
+        {"id": 1, "interface": "eth0", "udp_port": 6500}]},
     "nobudget": {"bindings": [
         {"id": 0, "interface": "eth0", "udp_port": 5400},
         {"id": 1, "interface": "eth0", "udp_port": 6400}]},
@@ -565,6 +570,27 @@ def part_cls(node):
         c.equal(s["drops"].get("filtered"), 0, f"{what}: a bpf slice filters nothing")
 
 
+# ------------------------------------------------------------- part 1: rt
+
+def part_rt(node):
+    """An ipv4 slice's program sees the inner IPv4 packet and runs before
+    parse: what it refuses is filtered, what it passes is still parsed."""
+    c, api = node.c, node.api
+    api.ok("rt: PUT pcap program", "PUT", "/v1/slices/rt/program", 200,
+           body={"pcap": "udp dst port 53"}, token=node.tokens["rt"])
+    flows = [f for f, _, _ in DNS_FLOWS] + ["kind=inner_badcsum,count=2,inner_dport=53"]
+    total = DNS_TOTAL + 2
+    b, _ = node.send(flows, 5500)
+    s = node.settle("rt", lambda s: tx(s) + s["drops"]["filtered"] + s["drops"]["malformed"]
+                    >= total)
+    c.equal((tx(s), s["drops"]["filtered"], s["drops"]["malformed"]),
+            (DNS_MATCH, DNS_TOTAL - DNS_MATCH, 2),
+            f"rt (batch {b}): (forwarded, filtered, malformed): a bad inner checksum "
+            "passes the program and is then refused by parse")
+    c.equal(s.get("program", {}).get("packets"), total, f"rt (batch {b}): program.packets")
+    node.expect_out[(7500, b)] += DNS_MATCH
+
+
 # ------------------------------------------------------- part 1: nobudget
 
 def part_nobudget(node):
@@ -589,7 +615,7 @@ def output_rows(pcap):
     """(peer port, batch or None, inner protocol, inner UDP destination) of
     each frame the node sent, decoded by tshark (outer, then inner IPv4)."""
     rows = sptest.tshark(pcap, ["udp.dstport", "ip.src", "ip.proto", "ip.checksum.status"],
-                         extra=["-d", "udp.port==7000-7299,ip"], occurrence="a")
+                         extra=["-d", "udp.port==7000-7599,ip"], occurrence="a")
     out = []
     for r in rows:
         ports = r["udp.dstport"].split(",")
@@ -626,14 +652,16 @@ def part_functional(c, slicepathd, pcapgen, tmp):
         c.check(isinstance(free.get("program_cycles_per_sec"), int)
                 and free["program_cycles_per_sec"] > 0,
                 f"GET /v1/node: free.program_cycles_per_sec: {free}")
-        # A tenth of the node each: far more than these few packets need.
+        # A tenth of the node each (five slices in the end): far more than
+        # these few packets need.
         node.cycles = max(free.get("program_cycles_per_sec", 0) // 10, 1)
         for name, extra in (("dns", {}), ("qsel", {"queues": 4}), ("cls", {"filters": 8}),
-                            ("nobudget", {})):
+                            ("rt", {}), ("nobudget", {})):
             res = (reservation(buffers=64) if name == "nobudget"
                    else reservation(node.cycles, **extra))
             st, _, body = d.request("POST", "/v1/slices", {
-                "name": name, "code_option": "bpf" if name == "cls" else "passthrough",
+                "name": name,
+                "code_option": {"cls": "bpf", "rt": "ipv4"}.get(name, "passthrough"),
                 "reservation": res})
             if not c.equal(st, 201, f"create slice {name}: {body}"):
                 return
@@ -642,10 +670,10 @@ def part_functional(c, slicepathd, pcapgen, tmp):
                    body=CONFIGS[name], token=body["token"])
         free2 = d.request("GET", "/v1/node")[2].get("free", {})
         c.equal(free2.get("program_cycles_per_sec"),
-                free.get("program_cycles_per_sec", 0) - 3 * node.cycles,
-                "GET /v1/node: free.program_cycles_per_sec less the three reservations")
+                free.get("program_cycles_per_sec", 0) - 4 * node.cycles,
+                "GET /v1/node: free.program_cycles_per_sec less the four reservations")
 
-        for part in (part_dns, part_qsel, part_cls, part_nobudget):
+        for part in (part_dns, part_qsel, part_cls, part_rt, part_nobudget):
             try:
                 part(node)
             except Exception:
@@ -697,10 +725,12 @@ def part_isolation(c, slicepathd, pcapgen, tmp):
                       [f"net_pcap0,rx_pcap={pcap},infinite_rx=1", "net_null0,no-rx=1"])
     with d:
         node = d.request("GET", "/v1/node")[2]
-        # A reserves 1% of what the node has for programs: a small share
-        # of the one worker, which A's expensive program would fill.
+        # A reserves 5% of what the node has for programs: a small share
+        # of the one worker, which A's expensive program would fill, but
+        # enough to pay back a burst charged for a descheduled worker
+        # (~10M cycles for a 4 ms time slice) well within the window.
         free = node.get("free", {}).get("program_cycles_per_sec", 0)
-        budget = max(free // 100, 1)
+        budget = max(free // 20, 1)
         for i, name in enumerate("ab"):
             res = {"buffers": 1024,
                    "bandwidth": {"eth0": {"in_bps": 4_000_000_000, "out_bps": 0},
@@ -742,14 +772,16 @@ def part_isolation(c, slicepathd, pcapgen, tmp):
             f"isolation: A's bursts beyond its budget are dropped as over_budget: {a}")
     c.check(a["packets"] > 0 and a["cycles"] > 0,
             f"isolation: A's expensive program ran: {a}")
-    # A gets what it reserved, about: the bucket holds 10 ms of the rate
-    # and a burst may take it below empty, by more if the worker was
-    # descheduled during the burst (the TSC runs on, and A pays).  Broken
-    # isolation would be the whole worker, a hundred times the budget.
+    # A spends no more than it reserved, give or take: the bucket holds
+    # 10 ms of the rate, and a burst takes it below empty by the burst's
+    # TSC cycles, all of them if the worker was descheduled meanwhile (a
+    # 4 ms time slice is ~10M cycles, most of a second of A's budget; so
+    # there is no lower bound here).  Broken isolation is the whole
+    # worker, ~200 times the budget.
     reserved = budget * a["dt"]
-    c.check(0.25 * reserved <= a["cycles"] <= 4 * reserved + budget * 0.010,
+    c.check(a["cycles"] <= 10 * reserved + budget * 0.010,
             f"isolation: A's program spent {a['cycles']:,} cycles in {a['dt']:.2f} s, "
-            f"want about the {reserved:,.0f} it reserved (1/4 to 4 times)")
+            f"want about the {reserved:,.0f} it reserved (at most 10 times)")
 
 
 # -------------------------------------------------------------------- main
