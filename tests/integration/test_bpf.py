@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-3-Clause
 # Copyright (c) 2026 The slicepath authors
-"""Per-slice eBPF programs (the contract: docs/bpf.md, issue 8).
+"""Per-slice eBPF programs (the contract: notes/bpf-spec.md, issue 8).
 
 The programs are tests/bpf/*.c, compiled here with clang against
 config/bpf/slicepath_bpf.h.  Two daemons, each in the test's own network
@@ -15,28 +15,33 @@ namespace:
    Counters are read once a batch has crossed, so every check is exact.
    - "dns" (passthrough): no program, then the pcap program "udp dst port
      53", the ELF equivalent (udp53.c, by PUT config), the same in the
-     interpreter ("jit": false) and window.c (the packet a program sees):
-     only the matching packets leave, drops.filtered counts the others,
-     program.packets counts every packet and program.cycles grows.  Then
-     every kind of invalid program by PUT .../program and by PUT .../config:
-     400 invalid_argument at the contract's path with the reason in the
-     message; GET .../program, GET .../config and the slice are unchanged
-     and udp53 still filters the next batch.  Another slice's token gets
-     404; PUT config without "program" and DELETE remove it.
+     interpreter ("jit": false) and window.c (what a program is shown: the
+     UDP payload, a load past its end ends with no match): only the
+     matching packets leave, drops.filtered counts the others,
+     program.packets counts every packet and program.cycles grows; GET
+     .../program shows what was stored and "loaded".  Then every kind of
+     invalid program, by PUT .../program and by PUT .../config: 400
+     invalid_argument at its path with the reason in the message; GET
+     .../program, GET .../config and the slice are unchanged and udp53
+     still filters the next batch.  Another slice's token gets 404; PUT
+     config without "program" and DELETE remove it.
    - "qsel" (passthrough, queue.c): SP_BPF_QUEUE puts packets in the
      chosen queue when it is on the forward's output binding, else in the
-     action's own queue (a queue or the binding's default queue).
-   - "cls" (code option bpf, classify.c): the return value is the lookup
-     key, matched by filters with key/mask; key 0 takes the default action,
-     and without a program every packet is key 0.
+     action's own queue (a queue, or the binding's default queue).
+   - "cls" (code option bpf, classify.c): the return value, in network
+     order, is the lookup key matched by filters with key/mask; key 0 takes
+     the default action, and without a program every packet is key 0.
+   - "rt" (ipv4): the program runs before parse: what it refuses is
+     "filtered", a bad inner checksum it passes is then "malformed".
    - "nobudget": no program_cycles_per_sec in its reservation: 409 on
      upload, until a reservation PUT grants some.
 2. isolation: net_pcap replays one pcap for ever (infinite_rx), slices A
    and B interleaved 1:1.  B, with no program, must forward at least half
-   as fast while A runs expensive.c (~3000 instructions a packet) on a
-   small program_cycles_per_sec as while A runs a cheap program; A's
-   bursts beyond its budget are counted in drops.over_budget and A's
-   programs spend about what it reserved.
+   as fast while A runs expensive.c (~3000 instructions, interpreted:
+   ~40,000 cycles a packet) on a small program_cycles_per_sec as while A
+   runs a cheap program; A's bursts beyond its budget are counted in
+   drops.over_budget and A's programs spend about what it reserved.  The
+   node's program_max_instructions (3000 here) is the limit uploads meet.
 
 usage: test_bpf.py SLICEPATHD PCAPGEN CLANG BPF_SOURCES BPF_INCLUDE
 Needs root (network namespaces) and clang; otherwise skipped (77).
@@ -694,6 +699,7 @@ def part_functional(c, slicepathd, pcapgen, tmp):
 
 WINDOW_S = 2.0
 ISO_SIZE = 100
+ISO_LIMIT = 3000
 
 
 def iso_rates(d):
@@ -718,9 +724,11 @@ def part_isolation(c, slicepathd, pcapgen, tmp):
     pcap = os.path.join(tmp, "iso.pcap")
     sptest.pcapgen(pcapgen, pcap, [f"dport=5300,size={ISO_SIZE},count=64",
                                    f"dport=5301,size={ISO_SIZE},count=64"])
+    # The node's instruction limit, just above expensive.c's ~2980.
     cfg = sptest.node_config(tmp, sptest.free_port(), [
         sptest.iface("eth0", "net_pcap0", NODE_IP),
-        sptest.iface("eth1", "net_null0", "198.51.100.1")])
+        sptest.iface("eth1", "net_null0", "198.51.100.1")],
+        program_max_instructions=ISO_LIMIT)
     d = sptest.Daemon(slicepathd, tmp, cfg,
                       [f"net_pcap0,rx_pcap={pcap},infinite_rx=1", "net_null0,no-rx=1"])
     with d:
@@ -747,6 +755,12 @@ def part_isolation(c, slicepathd, pcapgen, tmp):
                 {"id": 1, "interface": "eth1", "udp_port": 6300 + i}]})
             c.equal(st, 200, f"isolation: configure {name}: {body}")
 
+        n = instructions("expensive", "expensive")
+        c.check(n < ISO_LIMIT, f"expensive.c has {n} instructions, below {ISO_LIMIT}")
+        st, _, body = d.request("PUT", "/v1/slices/a/program", elf("toolong", "toolong"))
+        c.check(st == 400 and f"the limit is {ISO_LIMIT}" in str(body),
+                f"isolation: program_max_instructions {ISO_LIMIT} refuses toolong.c: "
+                f"{st} {body}")
         results = {}
         for what, prog in (("cheap", elf("queue", "queue")),
                            ("expensive", elf("expensive", "expensive", jit=False))):
