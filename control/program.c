@@ -95,8 +95,9 @@ program_log_begin(struct program_log *log)
 	return 0;
 }
 
-/* Restores DPDK's log and returns what was captured, one line, without the
- * pointers DPDK prints (freed by program_log_free()). */
+/* Restores DPDK's log and returns what was captured, one line, with the
+ * pointers DPDK prints after function names turned into ": " and no
+ * trailing ';' (freed by program_log_free()). */
 static const char *
 program_log_end(struct program_log *log)
 {
@@ -107,8 +108,9 @@ program_log_end(struct program_log *log)
 	out = log->text;
 	for (char *r = log->text, *w = log->text; ; r++) {
 		if (r[0] == '(' && r[1] == '0' && r[2] == 'x') {
-			while (*r != '\0' && *r != ')')
+			while (r[1] != '\0' && *r != ')')
 				r++;
+			*w++ = ':';
 			continue;
 		}
 		*w = *r == '\n' ? ' ' : *r;
@@ -116,7 +118,7 @@ program_log_end(struct program_log *log)
 			break;
 		w++;
 	}
-	for (size_t n = strlen(out); n > 0 && out[n - 1] == ' '; n--)
+	for (size_t n = strlen(out); n > 0 && (out[n - 1] == ' ' || out[n - 1] == ';'); n--)
 		out[n - 1] = '\0';
 	return out;
 }

@@ -119,9 +119,11 @@ reservation_to_json(const struct node *node, const struct reservation *r)
 					    json_pack("{s:I, s:I}",
 						      "in_bps", (json_int_t)r->bw[i].in_bps,
 						      "out_bps", (json_int_t)r->bw[i].out_bps));
-	return json_pack("{s:I, s:I, s:I, s:I, s:o*}", "filters", (json_int_t)r->filters,
+	/* Program cycles are shown once there are some: most slices run none. */
+	return json_pack("{s:I, s:I, s:I, s:o*, s:o*}", "filters", (json_int_t)r->filters,
 			 "queues", (json_int_t)r->queues, "buffers", (json_int_t)r->buffers,
-			 "program_cycles_per_sec", (json_int_t)r->program_cycles,
+			 "program_cycles_per_sec", r->program_cycles != 0 ?
+			 json_integer((json_int_t)r->program_cycles) : NULL,
 			 "bandwidth", bw);
 }
 

@@ -3,11 +3,65 @@
 
 #include "dataplane/fmt.h"
 
+#include <string.h>
+
 #include <rte_ether.h>
 #include <rte_ip.h>
 #include <rte_udp.h>
 
 #define DP_FMT_TTL 64
+
+/* RFC 1071's sum of 'len' bytes at 'p', added to 'sum': 32 bits at a time
+ * into 64, in native byte order, unfolded.  DPDK's rte_raw_cksum() adds 16
+ * bits at a time, which shows in a profile at small frame sizes. */
+static inline uint64_t
+dp_cksum_add(const uint8_t *p, uint32_t len, uint64_t sum)
+{
+	for (; len >= 4; p += 4, len -= 4) {
+		uint32_t v;
+
+		memcpy(&v, p, sizeof(v));
+		sum += v;
+	}
+	if (len >= 2) {
+		uint16_t v;
+
+		memcpy(&v, p, sizeof(v));
+		sum += v;
+		p += 2;
+		len -= 2;
+	}
+	if (len != 0) {
+		uint16_t v = 0;
+
+		memcpy(&v, p, 1);
+		sum += v;
+	}
+	return sum;
+}
+
+/* Folds a 64-bit sum to 16 bits. */
+static inline uint16_t
+dp_cksum_fold(uint64_t sum)
+{
+	sum = (sum & 0xffffffff) + (sum >> 32);
+	sum = (sum & 0xffffffff) + (sum >> 32);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
+/* The UDP checksum of a single-segment datagram at 'udp' of 'len' bytes
+ * under IPv4 header 'ip'. */
+static inline uint16_t
+dp_udp_cksum(const struct rte_ipv4_hdr *ip, const struct rte_udp_hdr *udp, uint16_t len)
+{
+	uint16_t c = (uint16_t)~dp_cksum_fold(dp_cksum_add((const uint8_t *)udp, len,
+							   rte_ipv4_phdr_cksum(ip, 0)));
+
+	/* 0 says "no checksum" (RFC 768): all ones is the same sum. */
+	return c == 0 ? 0xffff : c;
+}
 
 /* Strips the received outer headers and the frame's trailing padding,
  * leaving only the UDP payload; returns its length. */
@@ -69,7 +123,9 @@ dp_format_one(struct rte_mbuf *m, const struct dp_forward *f, uint16_t payload)
 		udp->dgram_cksum = rte_ipv4_phdr_cksum(ip, m->ol_flags);
 	} else {
 		ip->hdr_checksum = rte_ipv4_cksum(ip);
-		udp->dgram_cksum = rte_ipv4_udptcp_cksum_mbuf(m, ip, sizeof(*eth) + sizeof(*ip));
+		udp->dgram_cksum = m->nb_segs == 1 ?
+			dp_udp_cksum(ip, udp, sizeof(*udp) + payload) :
+			rte_ipv4_udptcp_cksum_mbuf(m, ip, sizeof(*eth) + sizeof(*ip));
 	}
 }
 

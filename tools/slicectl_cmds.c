@@ -53,10 +53,11 @@ sc_usage_error(const struct sc_cmd *cmd, const char *fmt, ...)
 
 /* ---- local input ---------------------------------------------------- */
 
-/* Reads the file 'path' ("-": standard input) into a new string in *text.
+/* Reads the file 'path' ("-": standard input) into a new string in *text
+ * and its length, which may include NULs, in *size (if not NULL).
  * Returns 0, or prints why not and returns SC_EXIT_USAGE. */
 static int
-sc_read_file(const char *path, char **text)
+sc_read_file(const char *path, char **text, size_t *size)
 {
 	bool is_stdin = strcmp(path, "-") == 0;
 	FILE *f = is_stdin ? stdin : fopen(path, "r");
@@ -83,6 +84,8 @@ sc_read_file(const char *path, char **text)
 	}
 	if (!is_stdin)
 		fclose(f);
+	if (size != NULL)
+		*size = len;
 	*text = buf;
 	return buf != NULL ? SC_EXIT_OK : SC_EXIT_USAGE;
 }
@@ -106,7 +109,7 @@ sc_load_json(const char *arg, bool is_file, const char *what, char **text,
 	}
 	if (is_file) {
 		source = strcmp(arg, "-") == 0 ? "standard input" : arg;
-		rc = sc_read_file(arg, text);
+		rc = sc_read_file(arg, text, NULL);
 		if (rc != SC_EXIT_OK)
 			return rc;
 	} else {
@@ -143,7 +146,7 @@ sc_load_token(const struct sc_ctx *ctx, char **token)
 	if (file == NULL && (env == NULL || env[0] == '\0'))
 		file = getenv("SLICEPATH_TOKEN_FILE");
 	if (file != NULL && file[0] != '\0') {
-		if (sc_read_file(file, &t) != SC_EXIT_OK)
+		if (sc_read_file(file, &t, NULL) != SC_EXIT_OK)
 			return SC_EXIT_USAGE;
 		source = file;
 	} else if (env != NULL && env[0] != '\0') {
@@ -607,6 +610,125 @@ sc_cmd_coll_remove(struct sc_ctx *ctx, const struct sc_cmd *cmd, char **args,
 	return rc;
 }
 
+/* ---- programs ------------------------------------------------------------ */
+
+/* 'len' bytes at 'p' in base64, as a new string. */
+static char *
+sc_base64(const unsigned char *p, size_t len)
+{
+	static const char digits[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	char *out = sc_xmalloc((len + 2) / 3 * 4 + 1), *o = out;
+
+	for (size_t i = 0; i < len; i += 3) {
+		uint32_t v = (uint32_t)p[i] << 16;
+
+		if (i + 1 < len)
+			v |= (uint32_t)p[i + 1] << 8;
+		if (i + 2 < len)
+			v |= p[i + 2];
+		*o++ = digits[v >> 18 & 63];
+		*o++ = digits[v >> 12 & 63];
+		*o++ = i + 1 < len ? digits[v >> 6 & 63] : '=';
+		*o++ = i + 2 < len ? digits[v & 63] : '=';
+	}
+	*o = '\0';
+	return out;
+}
+
+/* PUTs program document 'doc' (taken) to slice 'name' and says what loaded. */
+static int
+sc_program_put(struct sc_ctx *ctx, const char *name, json_t *doc)
+{
+	char *text = json_dumps(doc, JSON_COMPACT), *path;
+	json_t *reply = NULL;
+	int rc;
+
+	json_decref(doc);
+	if (text == NULL) {
+		fprintf(stderr, "slicectl: out of memory\n");
+		return SC_EXIT_USAGE;
+	}
+	path = sc_slice_path(name, "program", NULL);
+	rc = sc_request(ctx, EVHTTP_REQ_PUT, path, text, &reply);
+	if (rc == SC_EXIT_OK && ctx->json) {
+		sc_view_json(reply);
+	} else if (rc == SC_EXIT_OK) {
+		json_t *loaded = json_object_get(reply, "loaded");
+
+		printf("slice %s: program loaded, %" JSON_INTEGER_FORMAT " instructions, %s\n",
+		       name, json_integer_value(json_object_get(loaded, "instructions")),
+		       json_is_true(json_object_get(loaded, "jit")) ? "JIT-compiled" :
+		       "interpreted");
+	}
+	json_decref(reply);
+	free(path);
+	free(text);
+	return rc;
+}
+
+/* slicectl program pcap SLICE EXPRESSION */
+static int
+sc_cmd_program_pcap(struct sc_ctx *ctx, const struct sc_cmd *cmd, char **args,
+		    int nargs)
+{
+	(void)cmd;
+	(void)nargs;
+	return sc_program_put(ctx, args[0], json_pack("{s:s}", "pcap", args[1]));
+}
+
+/* slicectl program elf SLICE FILE SECTION */
+static int
+sc_cmd_program_elf(struct sc_ctx *ctx, const struct sc_cmd *cmd, char **args,
+		   int nargs)
+{
+	char *elf, *b64;
+	size_t len;
+	int rc;
+
+	(void)cmd;
+	(void)nargs;
+	rc = sc_read_file(args[1], &elf, &len);
+	if (rc != SC_EXIT_OK)
+		return rc;
+	b64 = sc_base64((const unsigned char *)elf, len);
+	free(elf);
+	rc = sc_program_put(ctx, args[0], json_pack("{s:s, s:s}", "elf_base64", b64,
+						    "section", args[2]));
+	free(b64);
+	return rc;
+}
+
+/* slicectl program show SLICE */
+static int
+sc_cmd_program_show(struct sc_ctx *ctx, const struct sc_cmd *cmd, char **args,
+		    int nargs)
+{
+	char *path = sc_slice_path(args[0], "program", NULL);
+	int rc = sc_get(ctx, path, sc_view_json);
+
+	(void)cmd;
+	(void)nargs;
+	free(path);
+	return rc;
+}
+
+/* slicectl program remove SLICE */
+static int
+sc_cmd_program_remove(struct sc_ctx *ctx, const struct sc_cmd *cmd, char **args,
+		      int nargs)
+{
+	char *path = sc_slice_path(args[0], "program", NULL);
+	char *done = sc_xasprintf("slice %s: program removed", args[0]);
+	int rc = sc_delete(ctx, path, done);
+
+	(void)cmd;
+	(void)nargs;
+	free(done);
+	free(path);
+	return rc;
+}
+
 /* ---- the command table ------------------------------------------------- */
 
 #define SC_COLL_CMDS(word, coll) \
@@ -642,6 +764,14 @@ const struct sc_cmd sc_cmds[] = {
 	SC_COLL_CMDS("queue", &sc_colls[SC_COLL_QUEUES]),
 	SC_COLL_CMDS("filter", &sc_colls[SC_COLL_FILTERS]),
 	SC_COLL_CMDS("route", &sc_colls[SC_COLL_ROUTES]),
+	{ "program pcap", "SLICE EXPRESSION", 2, 2, 0, sc_cmd_program_pcap, NULL,
+	  "give the slice a pcap-filter program (EXPRESSION on its inner packet)" },
+	{ "program elf", "SLICE FILE SECTION", 3, 3, 0, sc_cmd_program_elf, NULL,
+	  "give the slice the eBPF program in SECTION of ELF object FILE" },
+	{ "program show", "SLICE", 1, 1, 0, sc_cmd_program_show, NULL,
+	  "show the slice's program and what was loaded" },
+	{ "program remove", "SLICE", 1, 1, 0, sc_cmd_program_remove, NULL,
+	  "remove the slice's program" },
 };
 
 

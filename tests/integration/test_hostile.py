@@ -838,11 +838,15 @@ def test_cross_slice():
             "alpha's config after beta's token tried everything")
 
 
+# What a reservation counts, besides bandwidth.
+FIELDS = ("filters", "queues", "buffers", "program_cycles_per_sec")
+
+
 def test_admission():
     free = req("GET", "/v1/node")[2]["free"]
     base = {"name": "greedy", "code_option": "ipv4"}
     # POST /v1/slices over each capacity.
-    for field in ("filters", "queues", "buffers"):
+    for field in FIELDS:
         left = free[field]
         for want in (left + 1, left + 1000):
             refused(f"create: {field} {want} ({want - left} over)", "POST", "/v1/slices",
@@ -861,12 +865,11 @@ def test_admission():
                         body=dict(base, reservation={"bandwidth": {ifname: {d: want,
                                                                              other: 0}}}))
     # Exactly what is left fits.
-    every = {"filters": free["filters"], "queues": free["queues"],
-             "buffers": free["buffers"], "bandwidth": free["bandwidth"]}
+    every = {**{f: free[f] for f in FIELDS}, "bandwidth": free["bandwidth"]}
     ok("create: exactly what is left", "POST", "/v1/slices", 201,
        body=dict(base, reservation=every))
     c.equal(req("GET", "/v1/node")[2]["free"],
-            {"filters": 0, "queues": 0, "buffers": 0,
+            {**{f: 0 for f in FIELDS},
              "bandwidth": {i: {"in_bps": 0, "out_bps": 0} for i in ("eth0", "eth1")}},
             "nothing left")
     # On a full node, a reservation PUT of the same values fits (the slice's
@@ -881,8 +884,8 @@ def test_admission():
     # PUT .../reservation growing past what is left: the slice's own
     # reservation counts as left for it.
     free = req("GET", "/v1/node")[2]["free"]
-    for field in ("filters", "queues", "buffers"):
-        left = free[field] + ALPHA_RES[field]
+    for field in FIELDS:
+        left = free[field] + ALPHA_RES.get(field, 0)
         for want in (left + 1, left + 500):
             refused(f"alpha: reservation {field} {want}", "PUT",
                     "/v1/slices/alpha/reservation", 409, "conflict", f"$.{field}",
@@ -901,9 +904,7 @@ def test_admission():
                     (rf"\b{want}\b", rf"\b{left}\b left", rf"\(1 short\)", ifname),
                     body=dict(ALPHA_RES, bandwidth=bw))
     # Exactly all that is left, then back.
-    grown = {"filters": free["filters"] + ALPHA_RES["filters"],
-             "queues": free["queues"] + ALPHA_RES["queues"],
-             "buffers": free["buffers"] + ALPHA_RES["buffers"],
+    grown = {**{f: free[f] + ALPHA_RES.get(f, 0) for f in FIELDS},
              "bandwidth": {i: {d: free["bandwidth"][i][d] +
                                ALPHA_RES["bandwidth"].get(i, {}).get(d, 0)
                                for d in ("in_bps", "out_bps")} for i in ("eth0", "eth1")}}
@@ -912,7 +913,7 @@ def test_admission():
     c.equal(got.get("reservation") if isinstance(got, dict) else got, grown,
             "alpha: the grown reservation")
     c.equal(req("GET", "/v1/node")[2]["free"],
-            {"filters": 0, "queues": 0, "buffers": 0,
+            {**{f: 0 for f in FIELDS},
              "bandwidth": {i: {"in_bps": 0, "out_bps": 0} for i in ("eth0", "eth1")}},
             "nothing left after alpha grew")
     ok("alpha: back to its reservation", "PUT", "/v1/slices/alpha/reservation", 200,

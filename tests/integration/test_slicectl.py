@@ -190,7 +190,8 @@ def test_slices():
 
     ok("create beta", "slice", "create", "beta", "--code-option", "passthrough")
     c.equal(req("GET", "/v1/slices/beta")[2].get("reservation"),
-            {"filters": 0, "queues": 0, "buffers": 0, "bandwidth": {}},
+            {"filters": 0, "queues": 0, "buffers": 0, "program_cycles_per_sec": 0,
+             "bandwidth": {}},
             "beta: no --reservation is an empty one")
     out = ok("delete beta", "slice", "delete", "beta")
     c.equal(out, "slice beta deleted\n", "delete beta: output")
@@ -325,6 +326,33 @@ def test_tokens():
     c.check(rc == 2 and "no token" in err, f"no token: {rc} {err!r}")
 
 
+def test_program():
+    ok("create prog", "slice", "create", "prog", "--code-option", "passthrough",
+       "--reservation", json.dumps({"program_cycles_per_sec": 1_000_000}))
+    out = ok("program pcap", "program", "pcap", "prog", "udp[8:2] = 0x5350")
+    stored = req("GET", "/v1/slices/prog/program")[2]
+    c.equal((stored.get("pcap"), stored.get("jit")), ("udp[8:2] = 0x5350", True),
+            "program pcap: the server holds the expression")
+    loaded = stored.get("loaded", {})
+    c.equal(out, f"slice prog: program loaded, {loaded.get('instructions')} instructions, "
+            f"{'JIT-compiled' if loaded.get('jit') else 'interpreted'}\n",
+            "program pcap: output")
+    same_json("program show", ["program", "show", "prog"], "/v1/slices/prog/program")
+    # An ELF file goes up as base64; this one is not ELF, and the refusal
+    # leaves the program as it was.
+    junk = write("junk.o", "not an object\n")
+    e = refused("program elf", ["program", "elf", "prog", junk, "filter"],
+                "PUT", "/v1/slices/prog/program",
+                {"elf_base64": "bm90IGFuIG9iamVjdAo=", "section": "filter"},
+                400, "invalid_argument")
+    c.equal(e.get("path"), "$.elf_base64", "program elf: the server names the object")
+    c.equal(req("GET", "/v1/slices/prog/program")[2], stored, "program elf: nothing changed")
+    out = ok("program remove", "program", "remove", "prog")
+    c.equal(out, "slice prog: program removed\n", "program remove: output")
+    c.equal(req("GET", "/v1/slices/prog/program")[0], 404, "program remove: it is gone")
+    ok("delete prog", "slice", "delete", "prog")
+
+
 def rate_row(part, label):
     """The numbers of the row 'label' in a refresh, commas removed."""
     m = re.search(rf"^{re.escape(label)}\s+(.*)$", part, re.M)
@@ -390,7 +418,7 @@ def main():
     SLICECTL = sys.argv[2]
     sections = [test_help_and_usage, test_node, test_slices, test_config,
                 test_collections, test_refusals, test_local_errors, test_tokens,
-                test_watch]
+                test_program, test_watch]
     with sptest.tempdir() as tmp:
         S["tmp"] = tmp
         pcap = os.path.join(tmp, "traffic.pcap")
