@@ -351,7 +351,8 @@ def part_dns(node):
                  instructions("udp53", "udp53"), jit=False)
     dns_batch(node, "ELF udp53 interpreted", prog)
 
-    window_batch(node)
+    window_batch(node, True)
+    window_batch(node, False)
 
     prog = elf("udp53", "udp53")
     api.ok("PUT program udp53 again", "PUT", "/v1/slices/dns/program", 200, body=prog,
@@ -391,12 +392,13 @@ WINDOW_FLOWS = [
 ]
 
 
-def window_batch(node):
+def window_batch(node, jit):
     """window.c matches only if the program sees exactly the UDP payload
-    and a load past its end gives no match."""
+    and a load past its end gives no match (JIT-compiled or interpreted)."""
     c, api = node.c, node.api
-    prog = elf("window", "window")
-    api.ok("PUT program window", "PUT", "/v1/slices/dns/program", 200, body=prog)
+    prog = elf("window", "window", jit=jit)
+    what = "window" if jit else "window interpreted"
+    api.ok(f"PUT program {what}", "PUT", "/v1/slices/dns/program", 200, body=prog)
     before = node.stats("dns")
     b, _ = node.send([f for f, _, _ in WINDOW_FLOWS], 5000)
     passed = sum(n for _, n, m in WINDOW_FLOWS if m)
@@ -405,10 +407,10 @@ def window_batch(node):
                     >= tx(before) + before["drops"]["filtered"]
                     + total)
     c.equal(tx(s) - tx(before), passed,
-            f"window (batch {b}): forwarded the payloads of 64 bytes and more whose "
+            f"{what} (batch {b}): forwarded the payloads of 64 bytes and more whose "
             "inner length is sp_packet_len()")
     c.equal(s["drops"]["filtered"] - before["drops"]["filtered"], total - passed,
-            f"window (batch {b}): filtered a load past the end and a non-IPv4 payload")
+            f"{what} (batch {b}): filtered a load past the end and a non-IPv4 payload")
     node.expect_out[(7000, b)] += passed
 
 
