@@ -192,6 +192,8 @@ program_load(const struct program_source *src, uint32_t max_ins,
 		p->pcap = strdup(src->pcap);
 		rc = p->pcap == NULL ? -ENOMEM :
 		     program_load_pcap(src->pcap, src->jit, max_ins, &p->loaded, fault);
+		if (rc == 0)
+			p->loaded->match_only = true;
 	} else {
 		p->elf_base64 = strdup(src->elf_base64);
 		p->section = strdup(src->section);

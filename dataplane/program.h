@@ -43,6 +43,8 @@ struct dp_program {
 	struct rte_bpf *bpf;
 	uint64_t (*jit)(void *);        /* NULL: run in the interpreter */
 	uint32_t nb_ins;
+	bool match_only;                /* a pcap filter: any non-zero result
+					 * (its snap length) means 1 */
 	uint32_t refcnt;                /* control plane only */
 };
 
@@ -112,6 +114,9 @@ dp_program_run(const struct dp_program *prog, struct rte_mbuf **pkts, uint16_t n
 	else
 		rte_bpf_exec_burst(prog->bpf, (void **)pkts, rc, n);
 	start = rte_rdtsc() - start;
+	if (prog->match_only)
+		for (uint16_t i = 0; i < n; i++)
+			rc[i] = rc[i] != 0;
 	for (uint16_t i = 0; i < n; i++) {
 		pkts[i]->data_off = data_off[i];
 		pkts[i]->data_len = data_len[i];

@@ -178,6 +178,8 @@ SLICE_CASES = [
     (("reservation",), {}), (BW, {}), (BW + ("in_bps",), 0),
     (("reservation", "filters"), 16777216), (("reservation", "queues"), 65536),
     (("reservation", "buffers"), 4194304), (BW + ("out_bps",), 400000000000),
+    (("code_option",), "bpf"), (("reservation", "program_cycles_per_sec"), 0),
+    (("reservation", "program_cycles_per_sec"), 1 << 40),
     (("name",), "a" + "b" * 32), (("name",), "1abc"), (("name",), "Abc"), (("name",), 5),
     (("name",), DEL), (("code_option",), "i3"), (("code_option",), 1),
     (("code_option",), DEL), (("reservation",), DEL), (("reservation",), []),
@@ -185,7 +187,10 @@ SLICE_CASES = [
     (("reservation", "filters"), -1), (("reservation", "filters"), 16777217),
     (("reservation", "queues"), 65537), (("reservation", "buffers"), 4194305),
     (BW + ("in_bps",), 400000000001), (BW + ("out_bps",), -1), (BW + ("in_bps",), "1"),
-    (BW, 5), (("reservation", "bandwidth", "Eth0"), {}), (("reservation", "bandwidth"), [])]
+    (BW, 5), (("reservation", "bandwidth", "Eth0"), {}), (("reservation", "bandwidth"), []),
+    (("reservation", "program_cycles_per_sec"), -1),
+    (("reservation", "program_cycles_per_sec"), (1 << 40) + 1),
+    (("reservation", "program_cycles_per_sec"), "1")]
 
 BIND = ("bindings", 0)
 FWD = ("filters", 0, "action", "forward")
@@ -205,7 +210,10 @@ KEYED = {"bindings": [{"id": 0, "interface": "eth0", "udp_port": 5500}],
                       "match": {"binding": 0, "key": "53500000000000000000000000FF",
                                 "mask": "ffff00000000000000000000ffff"},
                       "action": {"drop": {}}}]}
+BPF_KEYED = mut(KEYED, ("bindings", 0, "udp_port"), 5600)
 Q = ("queues", 0)
+PROG = ("program",)
+ELF = "f0VMRg=="        # base64 of the ELF magic: the right shape, not an object
 CONFIG_CASES = [("ipv4", CONFIG, p, v) for p, v in [
     ((), None), (("routes",), DEL), (BIND + ("udp_port",), 65535), (BIND + ("udp_port",), 1),
     (("bindings", 2), {"id": 63, "interface": "eth0", "udp_port": 5063}),
@@ -236,10 +244,22 @@ CONFIG_CASES = [("ipv4", CONFIG, p, v) for p, v in [
     (MATCH + ("dst_port",), [1]), (MATCH + ("dst_port",), [1, 2, 3]),
     (MATCH + ("dst_port",), [0, 65536]), (MATCH + ("tos",), 0),
     (("routes", 0, "prefix"), "10.1.0.0/"), (("routes", 0, "peer"), "203.0.113.7:65536"),
-    (("routes", 0, "binding"), DEL)]] + [("passthrough", KEYED, p, v) for p, v in [
+    (("routes", 0, "binding"), DEL),
+    # The slice reserved no program cycles: a program in the right shape is a 409.
+    (PROG, {"pcap": "udp dst port 53", "jit": False}), (PROG, {"pcap": "udp" + " " * 4093}),
+    (PROG, {}), (PROG, "udp"), (PROG, {"pcap": ""}), (PROG, {"pcap": "udp" + " " * 4094}),
+    (PROG, {"pcap": 53}), (PROG, {"pcap": "udp", "jit": "no"}), (PROG, {"pcap": "udp", "maps": []}),
+    (PROG, {"pcap": "udp", "section": "dns"}), (PROG, {"pcap": "udp", "elf_base64": ELF}),
+    (PROG, {"elf_base64": ELF}), (PROG, {"section": "dns"}),
+    (PROG, {"elf_base64": ELF, "section": ""}), (PROG, {"elf_base64": ELF, "section": "s" * 65}),
+    (PROG, {"elf_base64": "", "section": "dns"}), (PROG, {"elf_base64": "f0V@", "section": "dns"}),
+    (PROG, {"elf_base64": ELF + "=", "section": "dns"})]] + [("passthrough", KEYED, p, v) for p, v in [
         ((), None), (("filters", 0, "match"), {"binding": 0}),
         (("filters", 0, "match", "key"), "0" * 27), (("filters", 0, "match", "key"), "g" * 28),
-        (("filters", 0, "match", "mask"), DEL), (("filters", 0, "match", "key"), 0)]]
+        (("filters", 0, "match", "mask"), DEL), (("filters", 0, "match", "key"), 0)]] + [
+    ("bpf", BPF_KEYED, p, v) for p, v in [
+        ((), None), (("filters", 0, "match"), {"binding": 0}),
+        (PROG, {"pcap": "udp"}), (("filters", 0, "match", "key"), "0" * 27)]]
 
 # Faults only the daemon finds (cross-references, uniqueness, host bits, ...).
 BEYOND = [
@@ -252,6 +272,10 @@ BEYOND = [
     ("passthrough", (("routes",), [{"id": 0, "prefix": "10.1.0.0/16", "binding": 0,
                                     "peer": "203.0.113.7:5000"}])),
     ("passthrough", (("filters", 0, "match", "key"), "1" * 28)),
+    ("ipv4", (PROG, {"pcap": "udp dst port"})), ("ipv4", (PROG, {"elf_base64": ELF, "section": "dns"})),
+    ("bpf", (("routes",), [{"id": 0, "prefix": "10.1.0.0/16", "binding": 0,
+                            "peer": "203.0.113.7:5000"}])),
+    ("bpf", (("filters", 0, "match"), {"dst": "10.0.0.0/8"})),
 ]
 
 
@@ -284,7 +308,7 @@ def test_slices():
 
 
 def test_configs():
-    for name, option in [("ipv4", "ipv4"), ("passthrough", "passthrough")]:
+    for name, option in [("ipv4", "ipv4"), ("passthrough", "passthrough"), ("bpf", "bpf")]:
         api.ok(f"create {name}", "POST", "/v1/slices", 201,
                body={"name": name, "code_option": option,
                      "reservation": {"filters": 64, "queues": 16, "buffers": 256}})
@@ -295,7 +319,7 @@ def test_configs():
               doc, ok, None if ok else body)
     for slice_name, (p, v) in BEYOND:
         ref, base = (("slice", SLICE) if slice_name == "slice" else
-                     ("slice-config", CONFIG if slice_name == "ipv4" else KEYED))
+                     ("slice-config", {"ipv4": CONFIG, "bpf": BPF_KEYED}.get(slice_name, KEYED)))
         doc = mut(base, p, v)
         c.check(not errors(ref, doc), f"beyond the schema: {what(p, v)}: the schema refuses")
         if slice_name == "slice":
@@ -345,7 +369,13 @@ def test_node_files():
              (I0 + ("gateway_mac",), "00:00:00:00:00:00"), (I0 + ("ipv4",), "127.0.0.1"),
              (I0 + ("ipv4",), "192.0.2.01"), (("api", "listen"), "127.0.0.1:0"),
              (I0 + ("device",), "n" * 64), (("state_dir",), ""), (("state_dir",), DEL),
-             (("capacity", "tables"), 1), (I0 + ("mtu",), 1500)]
+             (("capacity", "tables"), 1), (I0 + ("mtu",), 1500),
+             (("capacity", "program_cycles_per_sec"), 1),
+             (("capacity", "program_cycles_per_sec"), 1 << 40),
+             (("capacity", "program_cycles_per_sec"), 0),
+             (("capacity", "program_cycles_per_sec"), (1 << 40) + 1),
+             (("program_max_instructions",), 16), (("program_max_instructions",), 65536),
+             (("program_max_instructions",), 15), (("program_max_instructions",), 65537)]
     for p, v in cases:
         doc = base if not p else mut(base, p, v)
         status, err = check_node(doc)
