@@ -30,7 +30,8 @@ namespace:
      action's own queue (a queue, or the binding's default queue).
    - "cls" (code option bpf, classify.c): the return value, in network
      order, is the lookup key matched by filters with key/mask; key 0 takes
-     the default action, and without a program every packet is key 0.
+     the default action; a pcap program's match is key 1; without a
+     program every packet is key 0.
    - "rt" (ipv4): the program runs before parse: what it refuses is
      "filtered", a bad inner checksum it passes is then "malformed".
    - "nobudget": no program_cycles_per_sec in its reservation: 409 on
@@ -540,39 +541,52 @@ CLS_FLOWS = [   # (flow, packets, peer port or None for the drop filter)
 
 
 def part_cls(node):
-    """The bpf code option: classify.c's value is the key filters match."""
-    c, api = node.c, node.api
-    api.ok("cls: PUT program classify", "PUT", "/v1/slices/cls/program", 200,
-           body=elf("classify", "classify"), token=node.tokens["cls"])
+    """The bpf code option: the program's value is the key filters match.
+    Three rounds of CLS_FLOWS: classify.c; the pcap program "udp dst port
+    53", whose match must be key 1 (classic BPF's own match value is the
+    snap length, 65535); no program, so every packet is key 0."""
+    c, api, tok = node.c, node.api, node.tokens["cls"]
     total = sum(n for _, n, _ in CLS_FLOWS)
-    for with_program in (True, False):
-        what = "cls" if with_program else "cls without a program"
+    rounds = [("cls classify.c", elf("classify", "classify")),
+              ("cls pcap", {"pcap": "udp dst port 53"}),
+              ("cls without a program", None)]
+    for what, prog in rounds:
+        if prog is not None:
+            api.ok(f"{what}: PUT program", "PUT", "/v1/slices/cls/program", 200,
+                   body=prog, token=tok)
+        else:
+            c.equal(api.req("DELETE", "/v1/slices/cls/program", token=tok)[0], 204,
+                    f"{what}: DELETE program")
         before = node.stats("cls")
         b, _ = node.send([f for f, _, _ in CLS_FLOWS], 5200)
         s = node.settle("cls", lambda s: tx(s) + s["drops"]["dropped"]
-                        >= tx(before) + before["drops"]["dropped"]
-                        + total)
+                        >= tx(before) + before["drops"]["dropped"] + total)
         drops = s["drops"]["dropped"] - before["drops"]["dropped"]
         hits = {f["id"]: f["hits"] - next(g["hits"] for g in before["filters"]
                                           if g["id"] == f["id"])
                 for f in s["filters"]}
-        if with_program:
+        ran = (s.get("program", {}).get("packets", 0)
+               - before.get("program", {}).get("packets", 0))
+        if prog is not None and "pcap" not in prog:
             c.equal(drops, 2, f"{what} (batch {b}): ICMP's class dropped by filter 3")
             c.equal(hits, {1: 3, 2: 6, 3: 2, 4: 2}, f"{what} (batch {b}): filter hits")
             for flow, n, port in CLS_FLOWS:
                 if port is not None:
                     node.expect_out[(port, None if "kind=udp" in flow else b)] += n
-            c.equal(s.get("program", {}).get("packets", 0)
-                    - before.get("program", {}).get("packets", 0), total,
-                    f"{what}: program.packets")
-            st, _, _ = api.req("DELETE", "/v1/slices/cls/program", token=node.tokens["cls"])
-            c.equal(st, 204, "cls: DELETE program")
+        elif prog is not None:
+            c.equal(drops, 0, f"{what} (batch {b}): nothing dropped")
+            c.equal(hits, {1: 3, 2: 0, 3: 0, 4: 0},
+                    f"{what} (batch {b}): DNS is key 1, the rest key 0")
+            node.expect_out[(7201, b)] += 3
+            node.expect_out[(7200, b)] += total - 3 - 1
+            node.expect_out[(7200, None)] += 1
         else:
             c.equal(drops, 0, f"{what} (batch {b}): nothing dropped")
             c.equal(hits, {i: 0 for i in range(1, 5)},
                     f"{what} (batch {b}): key 0 hits no filter")
             node.expect_out[(7200, b)] += total - 1
             node.expect_out[(7200, None)] += 1
+        c.equal(ran, total if prog is not None else 0, f"{what} (batch {b}): program.packets")
         c.equal(s["drops"].get("no_route"), 0, f"{what}: no_route")
         c.equal(s["drops"].get("filtered"), 0, f"{what}: a bpf slice filters nothing")
 
