@@ -777,19 +777,25 @@ def part_isolation(c, slicepathd, pcapgen, tmp):
         c.check(st == 400 and f"the limit is {ISO_LIMIT}" in str(body),
                 f"isolation: program_max_instructions {ISO_LIMIT} refuses toolong.c: "
                 f"{st} {body}")
-        results = {}
-        for what, prog in (("cheap", elf("queue", "queue")),
-                           ("expensive", elf("expensive", "expensive", jit=False))):
-            st, _, body = d.request("PUT", "/v1/slices/a/program", prog)
-            c.equal(st, 200, f"isolation: A's {what} program: {body}")
-            time.sleep(0.5)
-            results[what] = iso_rates(d)
-            b_pps, a = results[what]
-            per_pkt = a["cycles"] / a["packets"] if a["packets"] else 0
-            print(f"isolation: A {what}: B forwards {b_pps:,.0f} pkt/s; A ran "
-                  f"{a['packets'] / a['dt']:,.0f} pkt/s at {per_pkt:,.0f} cycles each, "
-                  f"{a['cycles'] / a['dt']:,.0f} cycles/s of {budget:,} reserved, "
-                  f"{a['over_budget'] / a['dt']:,.0f} pkt/s over budget", flush=True)
+        # A pair of windows (A cheap, then A expensive) may straddle a change
+        # in what else runs on this shared machine; a second pair settles
+        # it.  Broken isolation fails every pair (B at ~0.03 of its rate).
+        for attempt in (1, 2):
+            results = {}
+            for what, prog in (("cheap", elf("queue", "queue")),
+                               ("expensive", elf("expensive", "expensive", jit=False))):
+                st, _, body = d.request("PUT", "/v1/slices/a/program", prog)
+                c.equal(st, 200, f"isolation: A's {what} program: {body}")
+                time.sleep(0.5)
+                results[what] = iso_rates(d)
+                b_pps, a = results[what]
+                per_pkt = a["cycles"] / a["packets"] if a["packets"] else 0
+                print(f"isolation {attempt}: A {what}: B forwards {b_pps:,.0f} pkt/s; A ran "
+                      f"{a['packets'] / a['dt']:,.0f} pkt/s at {per_pkt:,.0f} cycles each, "
+                      f"{a['cycles'] / a['dt']:,.0f} cycles/s of {budget:,} reserved, "
+                      f"{a['over_budget'] / a['dt']:,.0f} pkt/s over budget", flush=True)
+            if results["expensive"][0] >= 0.5 * results["cheap"][0]:
+                break
         stop(c, d, "isolation")
 
     base, _ = results["cheap"]
