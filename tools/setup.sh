@@ -22,6 +22,7 @@ packages=(
   libdpdk-dev dpdk-dev libjansson-dev libevent-dev libcunit1-dev libpcap-dev
   libbpf-dev clang
   tshark iproute2 curl python3-jsonschema openvswitch-switch ethtool
+  gnuplot-nox openvswitch-switch-dpdk
 )
 
 install_missing() {
