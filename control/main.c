@@ -2,11 +2,13 @@
 /* Copyright (c) 2026 The slicepath authors */
 
 /*
- * slicepathd [EAL options] -- --config FILE [--check]
+ * slicepathd [EAL options] -- --config FILE [--check] [--generator ARGS]
  *
  * Reads and validates the node configuration, initialises EAL, brings the
  * node up (ports, workers) and runs the control plane's event loop on the
  * main lcore until SIGINT or SIGTERM, then takes everything down in reverse.
+ * With --generator, a paced traffic generator (dataplane/gen.h) feeds one
+ * interface for benchmarks.
  */
 
 #include <errno.h>
@@ -20,6 +22,7 @@
 #include <event2/event.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
+#include <rte_lcore.h>
 
 #include "control/log.h"
 #include "control/node.h"
@@ -28,10 +31,12 @@
 #include "control/openflow.h"
 #include "control/state.h"
 #include "control/token.h"
+#include "dataplane/gen.h"
 
 struct app_options {
 	const char *config;
 	bool check;
+	const char *generator;          /* --generator's argument, or NULL */
 };
 
 /* Prints usage to 'f'. */
@@ -40,9 +45,14 @@ app_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: slicepathd [EAL options] -- --config FILE [--check]\n"
+		"                  [--generator pcap=FILE,rate=PPS,interface=NAME[,lcore=N]]\n"
 		"\n"
 		"  --config FILE   the node configuration (JSON)\n"
 		"  --check         validate the configuration and exit\n"
+		"  --generator     for benchmarks: replay FILE into interface NAME at\n"
+		"                  PPS packets per second, from lcore N (default: the\n"
+		"                  first lcore that is neither main nor a worker); the\n"
+		"                  generator makes NAME's device, a net_ring\n"
 		"  --help          show this text\n"
 		"\n"
 		"EAL options come before \"--\", e.g. -l 0,1 --no-huge -m 512 --no-pci\n"
@@ -56,6 +66,7 @@ app_parse_args(int argc, char **argv, struct app_options *o)
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "check", no_argument, NULL, 'k' },
+		{ "generator", required_argument, NULL, 'g' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -69,6 +80,9 @@ app_parse_args(int argc, char **argv, struct app_options *o)
 			break;
 		case 'k':
 			o->check = true;
+			break;
+		case 'g':
+			o->generator = optarg;
 			break;
 		case 'h':
 			app_usage(stdout);
@@ -107,6 +121,65 @@ app_state_dir(const char *file, const char *dir)
 	return 0;
 }
 
+/* Whether lcore 'lc' is one of the node's workers. */
+static bool
+app_is_worker(const struct node_config *cfg, unsigned int lc)
+{
+	for (unsigned int w = 0; w < cfg->nb_workers; w++)
+		if (cfg->workers[w] == lc)
+			return true;
+	return false;
+}
+
+/* Creates the generator that --generator 'arg' asks for, feeding an
+ * interface of 'cfg' from an lcore that is neither main nor a worker.
+ * Returns it, or NULL after saying why on stderr. */
+static struct dp_gen *
+app_gen_create(const char *arg, const struct node_config *cfg)
+{
+	struct dp_gen_params p;
+	struct dp_gen *g;
+	char why[512];
+	int i;
+
+	if (dp_gen_parse(arg, &p, why, sizeof(why)) != 0)
+		goto fail;
+	i = node_config_iface(cfg, p.interface);
+	if (i < 0) {
+		snprintf(why, sizeof(why), "--generator: no interface \"%s\"", p.interface);
+		goto fail;
+	}
+	if (p.lcore < 0) {
+		unsigned int lc;
+
+		RTE_LCORE_FOREACH_WORKER(lc) {
+			if (!app_is_worker(cfg, lc)) {
+				p.lcore = (int)lc;
+				break;
+			}
+		}
+	}
+	if (p.lcore < 0 || app_is_worker(cfg, (unsigned int)p.lcore) ||
+	    (unsigned int)p.lcore == rte_get_main_lcore() ||
+	    !rte_lcore_is_enabled((unsigned int)p.lcore)) {
+		snprintf(why, sizeof(why), "--generator: it needs an enabled lcore that is "
+			 "neither the main lcore nor a worker (e.g. EAL --lcores "
+			 "0@0,1@1,2@0 and lcore=2)");
+		goto fail;
+	}
+	snprintf(p.device, sizeof(p.device), "%s", cfg->ifaces[i].device);
+	p.nb_txq = (uint16_t)cfg->nb_workers;
+	p.nb_mbufs = dp_mempool_size((unsigned int)cfg->capacity.buffers, cfg->nb_ifaces,
+				     cfg->nb_workers);
+	p.socket = (int)rte_lcore_to_socket_id((unsigned int)p.lcore);
+	g = dp_gen_create(&p, why, sizeof(why));
+	if (g != NULL)
+		return g;
+fail:
+	fprintf(stderr, "slicepathd: %s\n", why);
+	return NULL;
+}
+
 /* SIGINT/SIGTERM: leave the event loop. */
 static void
 app_on_signal(evutil_socket_t sig, short what, void *arg)
@@ -118,9 +191,10 @@ app_on_signal(evutil_socket_t sig, short what, void *arg)
 	event_base_loopbreak(base);
 }
 
-/* Runs the control plane until a signal; returns the exit status. */
+/* Runs the control plane, and the generator 'gen' if not NULL, until a
+ * signal; returns the exit status. */
 static int
-app_run(const char *file, const struct node_config *cfg)
+app_run(const char *file, const struct node_config *cfg, struct dp_gen *gen)
 {
 	char token[TOKEN_MAX_LEN + 1], why[256];
 	struct event *sigint = NULL, *sigterm = NULL;
@@ -141,6 +215,12 @@ app_run(const char *file, const struct node_config *cfg)
 	node = node_start(cfg, &err);
 	if (node == NULL) {
 		fprintf(stderr, "slicepathd: %s: %s: %s\n", file, err.path, err.msg);
+		goto out;
+	}
+	node->gen = gen;
+	if (gen != NULL && dp_gen_start(gen) != 0) {
+		fprintf(stderr, "slicepathd: --generator: cannot launch lcore %u\n",
+			dp_gen_lcore(gen));
 		goto out;
 	}
 	/* The slices come back before the API answers anyone. */
@@ -189,6 +269,7 @@ out:
 	rest_stop(rest);
 	if (node != NULL)
 		of_client_stop(node->of);
+	dp_gen_stop(gen);
 	node_stop(node);
 	if (base != NULL)
 		event_base_free(base);
@@ -201,6 +282,7 @@ main(int argc, char **argv)
 {
 	struct app_options opts = { 0 };
 	struct node_config *cfg;
+	struct dp_gen *gen = NULL;
 	struct sp_error err;
 	int eal_argc = argc, rc, status;
 
@@ -244,7 +326,17 @@ main(int argc, char **argv)
 		free(cfg);
 		return EXIT_FAILURE;
 	}
-	status = app_run(opts.config, cfg);
+	if (opts.generator != NULL) {
+		gen = app_gen_create(opts.generator, cfg);
+		if (gen == NULL) {
+			free(cfg);
+			rte_eal_cleanup();
+			return EXIT_FAILURE;
+		}
+	}
+	status = app_run(opts.config, cfg, gen);
+	/* After node_stop(): the node's queues held the generator's mbufs. */
+	dp_gen_free(gen);
 	free(cfg);
 	rte_eal_cleanup();
 	return status;

@@ -22,6 +22,7 @@
 #include "dataplane/runtime.h"
 #include "dataplane/stats.h"
 
+struct dp_gen;
 struct slice;
 
 /* Most state files a node lists as not loaded (GET /v1/node). */
@@ -68,6 +69,7 @@ struct node {
 	 * ready; the state files that did not load at start-up. */
 	bool state_on;
 	struct of_client *of;           /* the OpenFlow client, or NULL */
+	struct dp_gen *gen;             /* slicepathd --generator's, or NULL */
 	unsigned int nb_state_errors;
 	struct node_state_error {
 		char file[256];

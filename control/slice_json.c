@@ -16,6 +16,7 @@
 
 #include "control/config_json.h"
 #include "control/openflow.h"
+#include "dataplane/gen.h"
 #include "pm/pm.h"
 
 #define F(type_, member) offsetof(type_, member), sizeof(((type_ *)0)->member)
@@ -285,6 +286,26 @@ latency_to_json(const struct node *node)
 	return json_pack("{s:o*, s:o*}", "bucket_ns", bounds, "counts", jcounts);
 }
 
+/* slicepathd --generator's counters, or NULL (the key is left out)
+ * without one. */
+static json_t *
+generator_to_json(const struct node *node)
+{
+	struct dp_gen_stats st;
+
+	if (node->gen == NULL)
+		return NULL;
+	dp_gen_read(node->gen, &st);
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+			 "rate_pps", (json_int_t)dp_gen_rate(node->gen),
+			 "sent_packets", (json_int_t)st.sent_packets,
+			 "sent_bytes", (json_int_t)st.sent_bytes,
+			 "refused", (json_int_t)st.refused,
+			 "no_mbuf", (json_int_t)st.no_mbuf,
+			 "late", (json_int_t)st.late,
+			 "tx_freed", (json_int_t)st.tx_freed);
+}
+
 json_t *
 node_stats_to_json(const struct node *node)
 {
@@ -313,7 +334,8 @@ node_stats_to_json(const struct node *node)
 	for (unsigned int r = 0; jdrops != NULL && r < DP_NODE_DROP_MAX; r++)
 		json_object_set_new(jdrops, dp_node_drop_names[r],
 				    json_integer((json_int_t)drops[r]));
-	return json_pack("{s:o*, s:o*, s:i, s:o*}", "ports", ports, "drops", jdrops,
-			 "slices", node->nb_slices, "latency", latency_to_json(node));
+	return json_pack("{s:o*, s:o*, s:i, s:o*, s:o*}", "ports", ports, "drops", jdrops,
+			 "slices", node->nb_slices, "latency", latency_to_json(node),
+			 "generator", generator_to_json(node));
 }
 
