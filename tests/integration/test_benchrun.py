@@ -35,9 +35,9 @@ import sptest
 TOP = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 BENCHRUN = os.path.join(TOP, "tools", "benchrun.py")
 sys.path.insert(0, os.path.join(TOP, "tools"))
-import benchrun  # noqa: E402
+from benchrun import common, hugepages, ovsdpdk  # noqa: E402
 
-NR_HUGEPAGES = os.path.join(benchrun.HUGE_DIR, "nr_hugepages")
+NR_HUGEPAGES = os.path.join(hugepages.HUGE_DIR, "nr_hugepages")
 
 
 def run(c, slicepathd, pcapgen, out, *args, timeout=120):
@@ -67,7 +67,7 @@ def check_run(c, rec, what):
     c.check(isinstance(rec["drops"], dict) and "ports" in rec["drops"], f"{what}: drops")
     lat = rec["latency"]
     if lat is not None:
-        vals = [lat[f"{n}_ns"] for n, _ in benchrun.PCT]
+        vals = [lat[f"{n}_ns"] for n, _ in common.PCT]
         c.check(all(v > 0 for v in vals) and vals == sorted(vals),
                 f"{what}: latency percentiles {vals}")
 
@@ -130,7 +130,7 @@ def main():
 
         # 4. the other contenders, where the machine has them.
         no_testpmd = shutil.which("dpdk-testpmd") is None
-        no_ovs = benchrun.ovs_missing()
+        no_ovs = ovsdpdk.missing()
         if no_testpmd:
             skipped.append("testpmd (no dpdk-testpmd; Debian dpdk-dev)")
         if no_ovs:

@@ -1,0 +1,96 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright (c) 2026 The slicepath authors
+"""What the runner prints: a line per run as it ends, and a table per
+scenario of the medians, the ratios and the drops by reason."""
+
+import os
+import platform
+import re
+import subprocess
+
+from .common import LABEL, PCT, WORKER_CORE
+from .measure import drop_rates
+from .scenario import scenario_title
+
+
+def fmt_ns(v):
+    if v is None:
+        return "n/a"
+    if v < 1000:
+        return f"{v:.0f} ns"
+    if v < 1_000_000:
+        return f"{v / 1e3:.1f} us"
+    return f"{v / 1e6:.1f} ms"
+
+
+def fmt_num(v, spec=".2f"):
+    return "n/a" if v is None else format(v, spec)
+
+
+def table(sc, summ, mem):
+    """The scenario's results as text."""
+    lines = [f"== {scenario_title(sc)}",
+             f"   {sc['runs']} run(s) of {sc['seconds']:g} s per contender, interleaved; "
+             f"medians; one worker on core {WORKER_CORE}; {mem}"]
+    others = [c for c in sc["contenders"] if c != "slicepath"]
+    head = (f"{'contender':<11} {'in Mpps':>8} {'in Gb/s':>8} {'out Mpps':>9} {'out Gb/s':>9} "
+            f"{'drop Mpps':>9} " + " ".join(f"{n:>8}" for n, _ in PCT))
+    if "slicepath" in summ:
+        head += "".join(f" {'vs ' + LABEL[c].split()[0]:>11}" for c in others)
+    lines.append(head)
+    for c in sc["contenders"]:
+        s = summ[c]
+        drop = sum(s["drops_pps"].values()) / 1e6
+        if drop < 1e-3 * (s["in_mpps"] or 0):
+            drop = 0.0
+        row = (f"{LABEL[c]:<11} {fmt_num(s['in_mpps']):>8} {fmt_num(s['in_gbps']):>8} "
+               f"{fmt_num(s['out_mpps']):>9} {fmt_num(s['out_gbps']):>9} {drop:>9.2f} "
+               + " ".join(f"{fmt_ns(s[n + '_ns']):>8}" for n, _ in PCT))
+        if c == "slicepath":
+            for o in others:
+                v = s.get("vs_" + o)
+                row += f" {'n/a' if v is None else format(100 * v, '.0f') + '%':>11}"
+        if s["runs"] < sc["runs"]:
+            row += f"  ({sc['runs'] - s['runs']} run(s) failed)"
+        lines.append(row)
+    for c in sc["contenders"]:
+        # Less than 0.1% of the input is in-flight noise of "unsent".
+        floor = 1e-3 * (summ[c]["in_mpps"] or 0) * 1e6
+        d = {k: v for k, v in summ[c]["drops_pps"].items() if v >= floor}
+        if d:
+            lines.append(f"   {LABEL[c]} drops: " + ", ".join(
+                f"{k} {v / 1e6:.3f} Mpps" for k, v in sorted(d.items(), key=lambda kv: -kv[1])))
+    return "\n".join(lines)
+
+
+def run_line(rec):
+    """One line for a run as it ends."""
+    c, r = rec["contender"], rec["run"]
+    if rec.get("error"):
+        return f"run {r}: {LABEL[c]:<10} FAILED: {rec['error']}"
+    lat = rec.get("latency")
+    drops = sum(drop_rates(rec).values())
+    return (f"run {r}: {LABEL[c]:<10} in {rec['in']['mpps']:6.2f} Mpps, "
+            f"out {rec['out']['mpps']:6.2f} Mpps ({rec['out']['gbps']:.2f} Gbit/s)"
+            + (f", p50 {fmt_ns(lat.get('p50_ns'))} p99 {fmt_ns(lat.get('p99_ns'))}"
+               if lat else "")
+            + (f", drops {drops / 1e6:.3f} Mpps"
+               if drops >= 1e-3 * rec["in"]["mpps"] * 1e6 else ""))
+
+
+def host_info():
+    info = {"kernel": platform.release(), "python": platform.python_version(),
+            "cpus": os.cpu_count()}
+    try:
+        with open("/proc/cpuinfo") as f:
+            m = re.search(r"model name\s*:\s*(.*)", f.read())
+            info["cpu"] = m.group(1) if m else None
+    except OSError:
+        pass
+    try:
+        r = subprocess.run(["pkg-config", "--modversion", "libdpdk"], capture_output=True,
+                           text=True)
+        info["dpdk"] = r.stdout.strip() or None
+    except OSError:
+        pass
+    return info
