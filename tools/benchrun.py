@@ -4,8 +4,8 @@
 """Benchmark runner: slicepathd next to dpdk-testpmd io and OVS-DPDK, on the same input.
 
     python3 tools/benchrun.py --scenario tools/benchrun/table.json
-    python3 tools/benchrun.py --sweep size|filters|slices --out-dir docs/img
-    python3 tools/benchrun.py --slices 64 --filters 1000 --queues 4 ...
+    python3 tools/benchrun.py --sweep size|filters|slices|load --out-dir docs/img
+    python3 tools/benchrun.py --slices 64 --filters 1000 --queues 4 --load 500k ...
 
 The code is the package beside this file, tools/benchrun/ (its
 __init__.py says which module does what); this script only runs it.  See

@@ -47,7 +47,7 @@ def parse_args(argv):
     what.add_argument("--scenario", metavar="FILE", help="scenarios from a JSON file")
     what.add_argument("--sweep", metavar="NAME",
                       help="run a sweep: tools/benchrun/sweep-NAME.json (size, filters, "
-                           "slices) or a file; writes NAME.csv and NAME.png")
+                           "slices, load) or a file; writes NAME.csv and NAME.png")
     ap.add_argument("--values", metavar="V,V,...", help="the sweep's values instead of the file's")
     for name, kind, text in (
             ("slices", int, "slices, 1..1024"),
@@ -64,7 +64,10 @@ def parse_args(argv):
     ap.add_argument("--code-option", choices=CODE_OPTIONS,
                     help="the slices' code option (default passthrough)")
     ap.add_argument("--queue-manager", choices=["on", "off"], help="(default on)")
-    ap.add_argument("--load", help='offered load: "max" (the only one supported)')
+    ap.add_argument("--load", metavar="PPS",
+                    help='offered load: "max" (default: the pcap as fast as it is taken) '
+                         'or packets per second (50000, 500k, 2M: slicepathd\'s paced '
+                         'generator; slicepath alone)')
     ap.add_argument("--contenders", metavar="LIST",
                     help="comma-separated: slicepath,testpmd,ovs (default slicepath,testpmd)")
     ap.add_argument("--ovs-flows", choices=["slices", "port"],

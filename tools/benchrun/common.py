@@ -20,6 +20,9 @@ IN_PORT, OUT_PORT = 5000, 20000
 NODE_IP, OUT_IP = "192.0.2.1", "198.51.100.1"
 CORES = "0,1"                   # main/control on 0, the worker on 1
 WORKER_CORE = 1
+# With a generator: lcore 2, on CPU 0 beside the main lcore.
+GEN_LCORES = "0@0,1@1,2@0"
+GEN_DEVICE = "net_ring_gen0"
 PCT = (("p50", 0.50), ("p90", 0.90), ("p99", 0.99), ("p99.9", 0.999))
 CONTENDERS = ("slicepath", "testpmd", "ovs")
 LABEL = {"slicepath": "slicepath", "testpmd": "testpmd io", "ovs": "ovs-dpdk"}
@@ -63,10 +66,11 @@ def file_prefix(what):
     return f"benchrun{os.getpid()}{what}"
 
 
-def eal_common(prefix):
-    """EAL options every contender takes: the cores, no PCI, quiet, and
-    its own file prefix."""
-    return ["-l", CORES, "--no-pci", "--log-level", "lib.eal:error", "--file-prefix", prefix]
+def eal_common(prefix, lcores=None):
+    """EAL options every contender takes: the cores (-l 0,1, or --lcores
+    'lcores'), no PCI, quiet, and its own file prefix."""
+    cores = ["--lcores", lcores] if lcores else ["-l", CORES]
+    return [*cores, "--no-pci", "--log-level", "lib.eal:error", "--file-prefix", prefix]
 
 
 def vdevs(pcap):

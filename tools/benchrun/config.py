@@ -16,7 +16,7 @@ import os
 import random
 import subprocess
 
-from .common import BUFFERS, IN_PORT, NODE_IP, OUT_IP, OUT_PORT, RATE, TOKEN
+from .common import BUFFERS, GEN_DEVICE, IN_PORT, NODE_IP, OUT_IP, OUT_PORT, RATE, TOKEN
 
 
 def pcap_make(pcapgen, work, sc):
@@ -35,12 +35,12 @@ def pcap_make(pcapgen, work, sc):
     return path
 
 
-def node_config(sc, work, api_port):
-    """The node file: eth0 the input (the pcap's net_pcap0), eth1 the
-    net_null sink, both paced at RATE; one worker on lcore 1; capacity for
-    the scenario's slices."""
+def node_config(sc, work, api_port, generator=False):
+    """The node file: eth0 the input (the pcap's net_pcap0, or the
+    generator's net_ring), eth1 the net_null sink, both paced at RATE; one
+    worker on lcore 1; capacity for the scenario's slices."""
     return {"name": "bench",
-            "interfaces": [{"name": "eth0", "device": "net_pcap0",
+            "interfaces": [{"name": "eth0", "device": GEN_DEVICE if generator else "net_pcap0",
                             "ipv4": NODE_IP, "rate_bps": RATE,
                             "gateway_mac": "02:00:00:00:00:fe"},
                            {"name": "eth1", "device": "net_null0", "ipv4": OUT_IP,
@@ -55,12 +55,12 @@ def node_config(sc, work, api_port):
             "state_dir": os.path.join(work, "state")}
 
 
-def write_node_files(sc, work, api_port):
+def write_node_files(sc, work, api_port, generator=False):
     """Writes node.json and the admin token file into 'work'; returns the
     node file's path."""
     path = os.path.join(work, "node.json")
     with open(path, "w") as f:
-        json.dump(node_config(sc, work, api_port), f)
+        json.dump(node_config(sc, work, api_port, generator), f)
     fd = os.open(os.path.join(work, "admin.token"), os.O_WRONLY | os.O_CREAT, 0o600)
     os.write(fd, TOKEN.encode())
     os.close(fd)

@@ -13,6 +13,8 @@ output holds for it) has:
   drops      {group: {reason: packets}} (and "unsent": packets that came
              in and did not go out, for testpmd and OVS)
   latency    None, or {"packets", "p50_ns", ..., "histogram"}
+  offered    with a paced load (slicepath's generator): the rate asked
+             for and what the generator sent, refused and skipped
   series     {"out_mpps": [...]}: the output rate second by second
   setup_s    time from start to configured (None for testpmd)
 """
@@ -100,6 +102,9 @@ def summarize(sc, runs):
                 s[f"{side}_{unit}"] = median([r[side][unit] for r in ok])
         for name, _ in PCT:
             s[f"{name}_ns"] = median([(r.get("latency") or {}).get(f"{name}_ns") for r in ok])
+        if sc["load"] != "max":
+            s["offered_mpps"] = median([r["offered"]["sent"]["mpps"] for r in ok
+                                        if r.get("offered")])
         reasons = sorted({k for r in ok for k in drop_rates(r)})
         s["drops_pps"] = {k: median([drop_rates(r).get(k, 0) for r in ok]) for k in reasons}
         s["drops_pps"] = {k: v for k, v in s["drops_pps"].items() if v}

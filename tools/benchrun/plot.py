@@ -3,7 +3,8 @@
 """A sweep's outputs: NAME.csv (a row per swept value), the gnuplot script
 NAME.gp, and with gnuplot (Debian gnuplot-nox) NAME.png, the Mpps out of
 each contender against the swept value, and NAME-latency.png, slicepath's
-latency percentiles against it."""
+latency percentiles against it.  A load sweep's x axis is the offered load
+in Mpps."""
 
 import json
 import os
@@ -15,7 +16,8 @@ import time
 from .common import CONTENDERS, LABEL, PCT
 
 LABELS = {"size": "frame size (bytes)", "filters": "filters per slice",
-          "slices": "slices", "queues": "queues per slice"}
+          "slices": "slices", "queues": "queues per slice",
+          "load": "offered load (Mpps)"}
 
 
 def _csv(path, param, contenders, results):
@@ -24,6 +26,8 @@ def _csv(path, param, contenders, results):
     for c in contenders:
         cols += [f"{c}_in_mpps", f"{c}_out_mpps", f"{c}_out_gbps"]
     cols += [f"slicepath_{n}_ns" for n, _ in PCT]
+    if param == "load":
+        cols.append("slicepath_offered_mpps")
     with open(path, "w") as f:
         f.write(",".join(cols) + "\n")
         for r in results:
@@ -36,6 +40,9 @@ def _csv(path, param, contenders, results):
             for n, _ in PCT:
                 v = s.get("slicepath", {}).get(f"{n}_ns")
                 row.append("NaN" if v is None else f"{v:.1f}")
+            if param == "load":
+                v = s.get("slicepath", {}).get("offered_mpps")
+                row.append("NaN" if v is None else f"{v:.4f}")
             f.write(",".join(row) + "\n")
     return cols
 
@@ -47,7 +54,7 @@ def _script(name, param, plot, cols, contenders, results, memory):
                                                  "code_option") if k != param)
     how = f"{sc0['runs']} run(s) of {sc0['seconds']:g} s, {memory}, {time.strftime('%Y-%m-%d')}"
     xlabel = plot.get("xlabel", LABELS.get(param, param))
-    x = "1"
+    x = "($1/1e6)" if param == "load" else "1"
 
     def col(c):
         return cols.index(c) + 1
@@ -70,11 +77,15 @@ def _script(name, param, plot, cols, contenders, results, memory):
                     "Mpps (median of runs)")
     curves = [f"'{base}' using {x}:{col(c + '_out_mpps')} skip 1 with linespoints lw 2 "
               f"title '{LABEL[c]} out'" for c in contenders]
+    if param == "load":
+        curves += [f"'{base}' using {x}:{col('slicepath_in_mpps')} skip 1 with linespoints "
+                   f"lw 1 dt 2 title 'slicepath in'",
+                   f"'{base}' using {x}:{x} skip 1 with lines lw 1 dt 3 title 'offered'"]
     lines += ["set yrange [0:*]", "plot " + ", ".join(curves)]
     pngs = [f"{name}.png"]
     if any(r["summary"].get("slicepath", {}).get("p50_ns") for r in results):
         lines += ["", "unset yrange", "set logscale y 10"]
-        where = "at full load"
+        where = "against offered load" if param == "load" else "at full load"
         lines += header(f"{name}-latency.png",
                         f"slicepath latency, rx round to tx burst, {where}: {fixed}",
                         "latency (us, median of runs)")

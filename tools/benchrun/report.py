@@ -10,7 +10,7 @@ import subprocess
 
 from .common import LABEL, PCT, WORKER_CORE
 from .measure import drop_rates
-from .scenario import scenario_title
+from .scenario import load_text, scenario_title
 
 
 def fmt_ns(v):
@@ -25,6 +25,11 @@ def fmt_ns(v):
 
 def fmt_num(v, spec=".2f"):
     return "n/a" if v is None else format(v, spec)
+
+
+def fmt_mpps(v):
+    """Mpps with two decimals, three below 1 (paced loads are low)."""
+    return fmt_num(v, ".3f" if v is not None and v < 1 else ".2f")
 
 
 def table(sc, summ, mem):
@@ -43,8 +48,8 @@ def table(sc, summ, mem):
         drop = sum(s["drops_pps"].values()) / 1e6
         if drop < 1e-3 * (s["in_mpps"] or 0):
             drop = 0.0
-        row = (f"{LABEL[c]:<11} {fmt_num(s['in_mpps']):>8} {fmt_num(s['in_gbps']):>8} "
-               f"{fmt_num(s['out_mpps']):>9} {fmt_num(s['out_gbps']):>9} {drop:>9.2f} "
+        row = (f"{LABEL[c]:<11} {fmt_mpps(s['in_mpps']):>8} {fmt_num(s['in_gbps']):>8} "
+               f"{fmt_mpps(s['out_mpps']):>9} {fmt_num(s['out_gbps']):>9} {drop:>9.3f} "
                + " ".join(f"{fmt_ns(s[n + '_ns']):>8}" for n, _ in PCT))
         if c == "slicepath":
             for o in others:
@@ -53,6 +58,10 @@ def table(sc, summ, mem):
         if s["runs"] < sc["runs"]:
             row += f"  ({sc['runs'] - s['runs']} run(s) failed)"
         lines.append(row)
+    off = summ.get("slicepath", {}).get("offered_mpps")
+    if sc["load"] != "max":
+        lines.append(f"   offered load: {load_text(sc['load'])} asked, "
+                     f"{fmt_num(off, '.3f')} Mpps sent by slicepathd's generator")
     for c in sc["contenders"]:
         # Less than 0.1% of the input is in-flight noise of "unsent".
         floor = 1e-3 * (summ[c]["in_mpps"] or 0) * 1e6
@@ -70,8 +79,10 @@ def run_line(rec):
         return f"run {r}: {LABEL[c]:<10} FAILED: {rec['error']}"
     lat = rec.get("latency")
     drops = sum(drop_rates(rec).values())
-    return (f"run {r}: {LABEL[c]:<10} in {rec['in']['mpps']:6.2f} Mpps, "
-            f"out {rec['out']['mpps']:6.2f} Mpps ({rec['out']['gbps']:.2f} Gbit/s)"
+    off = rec.get("offered")
+    return (f"run {r}: {LABEL[c]:<10} in {fmt_mpps(rec['in']['mpps']):>6} Mpps, "
+            f"out {fmt_mpps(rec['out']['mpps']):>6} Mpps ({rec['out']['gbps']:.2f} Gbit/s)"
+            + (f", offered {off['sent']['mpps']:.3f} Mpps" if off else "")
             + (f", p50 {fmt_ns(lat.get('p50_ns'))} p99 {fmt_ns(lat.get('p99_ns'))}"
                if lat else "")
             + (f", drops {drops / 1e6:.3f} Mpps"

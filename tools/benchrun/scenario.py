@@ -17,8 +17,9 @@ A scenario is one configuration of the node and its traffic:
   queue_manager true or false (the node's "queue_manager")
   size          Ethernet frame length without FCS (60..1514; ipv4: 70..)
   code_option   passthrough or ipv4 (overlay traffic to 10.0.0.0/16)
-  load          "max": the pcap is replayed from memory as fast as the
-                contender takes it; the only load supported
+  load          "max": the pcap replayed from memory as fast as the
+                contender takes it; or packets per second (a number, or
+                "500k", "2M"): slicepathd's paced generator, slicepath only
   seconds       the measured window of each run; warmup: seconds before it
   runs          runs per contender; contenders run interleaved
                 (slicepath, testpmd, ovs, slicepath, ...), medians reported
@@ -48,6 +49,7 @@ DEFAULTS = {"name": None, "slices": 64, "filters": 1000, "queues": 0,
             "mem_mb": 1024}
 
 CODE_OPTIONS = ("passthrough", "ipv4")
+LOAD_MAX = 1_000_000_000        # the generator's highest rate, packets/s
 
 
 def _int_in(lo, hi):
@@ -87,9 +89,18 @@ def _name(v):
 
 
 def _load(v):
-    if v != "max":
-        raise ValueError('"max" (a paced load is not supported: see --help)')
-    return v
+    """"max", or packets per second: a number, or a string with k or M."""
+    if v == "max":
+        return v
+    what = f'"max" or packets per second, 1..{LOAD_MAX} (e.g. 50000, "500k", "2M")'
+    if isinstance(v, str):
+        m = re.fullmatch(r"([0-9]+(?:\.[0-9]+)?)([kM]?)", v)
+        if not m:
+            raise ValueError(what)
+        v = float(m.group(1)) * {"": 1, "k": 1e3, "M": 1e6}[m.group(2)]
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not 1 <= v <= LOAD_MAX:
+        raise ValueError(what)
+    return int(round(v))
 
 
 def _contenders(v):
@@ -125,19 +136,31 @@ def scenario_make(*layers, where="scenario"):
         raise ValueError(f"{where}.size: ipv4 traffic is overlay, 70 bytes at least")
     if sc["slices"] * max(sc["filters"], 1) > 16_777_216:
         raise ValueError(f"{where}: slices x filters is over the node's 16777216")
+    if sc["load"] != "max" and sc["contenders"] != ["slicepath"]:
+        raise ValueError(f"{where}.load: a paced load comes from slicepathd's own "
+                         f"generator; contenders must be [\"slicepath\"] alone")
     if sc["name"] is None:
         sc["name"] = scenario_title(sc, short=True)
     return sc
+
+
+def load_text(load):
+    """An offered load for people: "max", "50 kpps", "1.5 Mpps"."""
+    if load == "max":
+        return "max"
+    return f"{load / 1e6:g} Mpps" if load >= 1_000_000 else f"{load / 1e3:g} kpps"
 
 
 def scenario_title(sc, short=False):
     """One line that says what the scenario is."""
     if short:
         return (f"{sc['slices']}x{sc['filters']}x{sc['queues']}-{sc['code_option']}"
-                f"-{sc['size']}B" + ("" if sc["queue_manager"] else "-noqm"))
+                f"-{sc['size']}B" + ("" if sc["queue_manager"] else "-noqm")
+                + ("" if sc["load"] == "max" else f"-{sc['load']}pps"))
     qm = "" if sc["queue_manager"] else ", queue manager off"
     return (f"{sc['slices']} slices x {sc['filters']} filters x {sc['queues']} queues, "
-            f"{sc['code_option']}, {sc['size']}-byte frames, load {sc['load']}{qm}")
+            f"{sc['code_option']}, {sc['size']}-byte frames, "
+            f"load {load_text(sc['load'])}{qm}")
 
 
 def read_json(path):

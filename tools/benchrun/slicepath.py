@@ -4,7 +4,9 @@
 warm up, measure a window from its own counters, stop it.
 
 The input is the pcap replayed from memory (net_pcap infinite_rx=1) at
-whatever rate the worker takes it.
+whatever rate the worker takes it, or, with a paced load, slicepathd's
+own generator (--generator: lcore 2 on CPU 0, beside the control plane,
+filling a net_ring at the scenario's rate; see dataplane/gen.h).
 """
 
 import os
@@ -15,18 +17,25 @@ import time
 
 from . import config
 from .api import Api, wait_up
-from .common import (die_with_parent, dpdk_runtime_cleanup, eal_common,
+from .common import (GEN_LCORES, die_with_parent, dpdk_runtime_cleanup, eal_common,
                      file_prefix, free_port, stop_process, tail, vdevs)
 from .measure import delta, latency_percentiles, nonzero, rate_block
+
+GEN_LCORE = 2
 
 
 def command(env, sc, pcap, node_file):
     """slicepathd's command line for the scenario."""
     prefix = file_prefix("sp")
-    cmd = [env["slicepathd"], *eal_common(prefix), *env["mem"].eal()]
-    for v in vdevs(pcap):
-        cmd += ["--vdev", v]
-    return prefix, cmd + ["--", "--config", node_file]
+    if sc["load"] == "max":
+        cmd = [env["slicepathd"], *eal_common(prefix), *env["mem"].eal()]
+        for v in vdevs(pcap):
+            cmd += ["--vdev", v]
+        return prefix, cmd + ["--", "--config", node_file]
+    cmd = [env["slicepathd"], *eal_common(prefix, GEN_LCORES), *env["mem"].eal(),
+           "--vdev", vdevs(pcap)[1], "--", "--config", node_file,
+           "--generator", f"pcap={pcap},rate={sc['load']},interface=eth0,lcore={GEN_LCORE}"]
+    return prefix, cmd
 
 
 def port_of(stats, name):
@@ -56,12 +65,12 @@ def measure(api, sc):
     sc["seconds"], once a second in between; the slices' counters right
     after the node's at both ends, so that they cover as long a window.
     Returns (node at start, node at end, slices at start, slices at end,
-    window in s, per-second output Mpps)."""
+    window in s, per-second input and output Mpps)."""
     n = sc["slices"]
     s0 = api("GET", "/v1/stats")
     t0 = time.monotonic()
     sl0 = slices_sample(api, n)
-    series = {"out_mpps": []}
+    series = {"in_mpps": [], "out_mpps": []}
     prev, tprev = s0, t0
     while True:
         left = t0 + sc["seconds"] - time.monotonic()
@@ -70,8 +79,10 @@ def measure(api, sc):
         time.sleep(min(1.0, left))
         s = api("GET", "/v1/stats")
         t = time.monotonic()
-        series["out_mpps"].append((port_of(s, "eth1")["tx_packets"]
-                                   - port_of(prev, "eth1")["tx_packets"]) / (t - tprev) / 1e6)
+        for key, name, side in (("in_mpps", "eth0", "rx_packets"),
+                                ("out_mpps", "eth1", "tx_packets")):
+            series[key].append((port_of(s, name)[side] - port_of(prev, name)[side])
+                               / (t - tprev) / 1e6)
         prev, tprev = s, t
     sl1 = slices_sample(api, n)
     return s0, prev, sl0, sl1, tprev - t0, series
@@ -82,8 +93,19 @@ def record(sc, s0, s1, sl0, sl1, dt):
     rec = {"window_s": dt}
     e0, e1 = port_of(s0, "eth0"), port_of(s1, "eth0")
     o0, o1 = port_of(s0, "eth1"), port_of(s1, "eth1")
-    rec["in"] = rate_block(e1["rx_packets"] - e0["rx_packets"],
-                           e1["rx_bytes"] - e0["rx_bytes"], dt)
+    in_pkts = e1["rx_packets"] - e0["rx_packets"]
+    in_bytes = e1["rx_bytes"] - e0["rx_bytes"]
+    g0, g1 = s0.get("generator"), s1.get("generator")
+    if g1 is not None:
+        g = delta(g0, g1, ("sent_packets", "sent_bytes", "refused", "no_mbuf", "late"))
+        rec["offered"] = {"requested_pps": g1["rate_pps"],
+                          "sent": rate_block(g["sent_packets"], g["sent_bytes"], dt),
+                          "refused": g["refused"], "no_mbuf": g["no_mbuf"],
+                          "late": g["late"]}
+        if in_bytes == 0 and g["sent_packets"]:
+            # net_ring counts no bytes: the frames are the generator's.
+            in_bytes = round(in_pkts * g["sent_bytes"] / g["sent_packets"])
+    rec["in"] = rate_block(in_pkts, in_bytes, dt)
     out_pkts = o1["tx_packets"] - o0["tx_packets"]
     out_bytes = o1["tx_bytes"] - o0["tx_bytes"]
     if out_bytes == 0 and out_pkts:
@@ -98,6 +120,9 @@ def record(sc, s0, s1, sl0, sl1, dt):
     rec["drops"] = {"node": nonzero(delta(s0["drops"], s1["drops"], s1["drops"])),
                     "slices": nonzero(delta(sl0["drops"], sl1["drops"], sl1["drops"])),
                     "ports": nonzero(ports)}
+    if "offered" in rec:
+        rec["drops"]["generator"] = nonzero({"refused": rec["offered"]["refused"],
+                                             "no_mbuf": rec["offered"]["no_mbuf"]})
     per = {}
     for name, d1 in sl1["per_slice"].items():
         d = nonzero(delta(sl0["per_slice"][name], d1, d1))
@@ -114,7 +139,7 @@ def run(env, sc, pcap):
     record.  Raises RuntimeError (with the daemon's log) if it fails."""
     work = tempfile.mkdtemp(prefix="benchrun-sp-", dir=env["statebase"])
     port = free_port()
-    node_file = config.write_node_files(sc, work, port)
+    node_file = config.write_node_files(sc, work, port, generator=sc["load"] != "max")
     prefix, cmd = command(env, sc, pcap, node_file)
     log_path = os.path.join(work, "slicepathd.log")
     log = open(log_path, "w")
