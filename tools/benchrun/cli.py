@@ -63,6 +63,8 @@ def parse_args(argv):
                         help=f"{text} (default {default:g})")
     ap.add_argument("--code-option", choices=CODE_OPTIONS,
                     help="the slices' code option (default passthrough)")
+    ap.add_argument("--program", metavar="JSON",
+                    help='the slices\' "program" (code option bpf), e.g. \'{"pcap": "udp"}\'')
     ap.add_argument("--queue-manager", choices=["on", "off"], help="(default on)")
     ap.add_argument("--load", metavar="PPS",
                     help='offered load: "max" (default: the pcap as fast as it is taken) '
@@ -91,6 +93,11 @@ def parse_args(argv):
             cli[k] = v
     if a.queue_manager:
         cli["queue_manager"] = a.queue_manager == "on"
+    if a.program is not None:
+        try:
+            cli["program"] = json.loads(a.program)
+        except ValueError as e:
+            ap.error(f"--program: not JSON: {e}")
     return a, cli
 
 

@@ -93,8 +93,8 @@ def slice_filters(i, sc, rng):
                      "protocol": 17,
                      "dst_port": [rng.randrange(1024), 1024 + rng.randrange(1024)]}
         else:
-            # The generic 112-bit key.  pcapgen payloads start "SP";
-            # these keys do not.
+            # The generic 112-bit key (passthrough; bpf until it says
+            # otherwise).  pcapgen payloads start "SP"; these keys do not.
             key = bytes([rng.randrange(0x54, 0x100)]) + rng.randbytes(3) + bytes(10)
             match = {"key": key.hex(), "mask": ("ff" * 4) + ("00" * 10)}
         filters.append({"id": f + 1, "priority": 10 + f, "match": match,
@@ -107,7 +107,8 @@ def slice_filters(i, sc, rng):
 
 
 def slice_config(i, sc, rng):
-    """Slice i's whole configuration (PUT /v1/slices/s{i}/config)."""
+    """Slice i's whole configuration (PUT /v1/slices/s{i}/config), with the
+    scenario's program, if it has one, as the slice's "program"."""
     filters, _, fwd = slice_filters(i, sc, rng)
     cfg = {"bindings": [{"id": 0, "interface": "eth0", "udp_port": IN_PORT + i,
                          "default_action": fwd},
@@ -115,6 +116,8 @@ def slice_config(i, sc, rng):
            "queues": [{"id": q, "binding": 1, "weight": 10 * (q + 1)}
                       for q in range(sc["queues"])],
            "filters": filters}
+    if sc["program"] is not None:
+        cfg["program"] = sc["program"]
     return cfg
 
 

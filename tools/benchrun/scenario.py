@@ -16,7 +16,9 @@ A scenario is one configuration of the node and its traffic:
                 above what one worker sends
   queue_manager true or false (the node's "queue_manager")
   size          Ethernet frame length without FCS (60..1514; ipv4: 70..)
-  code_option   passthrough or ipv4 (overlay traffic to 10.0.0.0/16)
+  code_option   passthrough, ipv4 (overlay traffic to 10.0.0.0/16) or bpf
+  program       bpf only, and required there: a JSON object given to every
+                slice as its configuration's "program" (e.g. {"pcap": "udp"})
   load          "max": the pcap replayed from memory as fast as the
                 contender takes it; or packets per second (a number, or
                 "500k", "2M"): slicepathd's paced generator, slicepath only
@@ -44,11 +46,11 @@ from .common import CONTENDERS, HERE
 
 DEFAULTS = {"name": None, "slices": 64, "filters": 1000, "queues": 0,
             "queue_manager": True, "size": 60, "code_option": "passthrough",
-            "load": "max", "seconds": 5.0, "warmup": 1.0, "runs": 3,
+            "program": None, "load": "max", "seconds": 5.0, "warmup": 1.0, "runs": 3,
             "contenders": ["slicepath", "testpmd"], "ovs_flows": "slices",
             "mem_mb": 1024}
 
-CODE_OPTIONS = ("passthrough", "ipv4")
+CODE_OPTIONS = ("passthrough", "ipv4", "bpf")
 LOAD_MAX = 1_000_000_000        # the generator's highest rate, packets/s
 
 
@@ -103,6 +105,12 @@ def _load(v):
     return int(round(v))
 
 
+def _program(v):
+    if v is not None and not isinstance(v, dict):
+        raise ValueError('a JSON object (the slices\' "program", e.g. {"pcap": "udp"}) or null')
+    return v
+
+
 def _contenders(v):
     if isinstance(v, str):
         v = [c for c in v.split(",") if c]
@@ -114,7 +122,7 @@ def _contenders(v):
 
 FIELDS = {"name": _name, "slices": _int_in(1, 1024), "filters": _int_in(0, 1 << 20),
           "queues": _int_in(0, 64), "queue_manager": _bool, "size": _int_in(60, 1514),
-          "code_option": _one_of(*CODE_OPTIONS), "load": _load,
+          "code_option": _one_of(*CODE_OPTIONS), "program": _program, "load": _load,
           "seconds": _number_in(0.5, 3600), "warmup": _number_in(0, 600),
           "runs": _int_in(1, 100), "contenders": _contenders,
           "ovs_flows": _one_of("slices", "port"), "mem_mb": _int_in(256, 65536)}
@@ -134,6 +142,10 @@ def scenario_make(*layers, where="scenario"):
                 raise ValueError(f"{where}.{k}: {v!r} is not {e}") from None
     if sc["code_option"] == "ipv4" and sc["size"] < 70:
         raise ValueError(f"{where}.size: ipv4 traffic is overlay, 70 bytes at least")
+    if sc["code_option"] == "bpf" and sc["program"] is None:
+        raise ValueError(f"{where}.program: code option bpf needs a program")
+    if sc["code_option"] != "bpf" and sc["program"] is not None:
+        raise ValueError(f"{where}.program: only code option bpf takes a program")
     if sc["slices"] * max(sc["filters"], 1) > 16_777_216:
         raise ValueError(f"{where}: slices x filters is over the node's 16777216")
     if sc["load"] != "max" and sc["contenders"] != ["slicepath"]:
@@ -158,8 +170,9 @@ def scenario_title(sc, short=False):
                 f"-{sc['size']}B" + ("" if sc["queue_manager"] else "-noqm")
                 + ("" if sc["load"] == "max" else f"-{sc['load']}pps"))
     qm = "" if sc["queue_manager"] else ", queue manager off"
+    prog = f" {json.dumps(sc['program'])}" if sc["program"] is not None else ""
     return (f"{sc['slices']} slices x {sc['filters']} filters x {sc['queues']} queues, "
-            f"{sc['code_option']}, {sc['size']}-byte frames, "
+            f"{sc['code_option']}{prog}, {sc['size']}-byte frames, "
             f"load {load_text(sc['load'])}{qm}")
 
 
