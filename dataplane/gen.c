@@ -27,11 +27,13 @@
 #include "dataplane/port.h"
 #include "dataplane/stats.h"
 
-/* The rx ring is as deep as a port's rx descriptor ring.  The generator
- * catches up with at most this many packets when it falls behind (its
- * lcore was descheduled, or cannot keep up with the rate); what was due
- * before that is skipped and counted as late. */
-#define DP_GEN_RING_SIZE DP_PORT_RX_DESC
+/* The rx ring is deeper than a port's rx descriptor ring: on a shared
+ * machine the worker or the generator may be descheduled for tens of
+ * milliseconds, and net_pcap, which the generator stands in for, loses
+ * nothing then.  The generator catches up with at most this many packets
+ * when it falls behind (its lcore was descheduled, or cannot keep up with
+ * the rate); what was due before that is skipped and counted as late. */
+#define DP_GEN_RING_SIZE 8192
 #define DP_GEN_TX_RING_SIZE DP_PORT_TX_DESC
 #define DP_GEN_POOL_CACHE 256
 
