@@ -15,9 +15,13 @@ needs root, which the long runs of docs/benchmarks.md are for.
    and out, rates that agree with them, a latency histogram that counts
    the packets sent, percentiles in order, and the ratio to testpmd.
 3. A paced load, slicepathd's generator: a two-point load sweep (50 and
-   100 kpps, 2 s each): the input rate the node measured is within 30% of
+   100 kpps, 2 s each): the input rate at the node's port is within 30% of
    the rate asked for, the generator's counters are there, and the sweep's
-   CSV, gnuplot script and (with gnuplot) PNGs are written.
+   CSV, gnuplot script and (with gnuplot) PNGs are written.  The input
+   rate at the port is what the worker received plus what the full ring
+   refused (a NIC's rx_missed): on a shared machine the worker can be
+   descheduled for longer than the ring lasts, which says nothing about
+   the pacing.  What the worker received must be more than half of it.
 
 usage: test_benchrun.py SLICEPATHD PCAPGEN
 Without dpdk-testpmd, part 2 runs slicepath alone and, if nothing failed,
@@ -58,6 +62,7 @@ def check_run(c, rec, what):
     """The numbers of one run are real and agree with each other."""
     if not c.check(not rec.get("error"), f"{what}: {rec.get('error')}"):
         return False
+    c.check(not rec.get("warning"), f"{what}: {rec.get('warning')}")
     dt = rec["window_s"]
     c.check(0.5 <= dt <= 5, f"{what}: window {dt} s")
     for side in ("in", "out"):
@@ -148,11 +153,14 @@ def paced(c, slicepathd, pcapgen, tmp, skipped):
         off = rec.get("offered") or {}
         c.equal(off.get("requested_pps"), pps, f"{what}: rate asked")
         c.check(off.get("sent", {}).get("packets", 0) > 0, f"{what}: generator sent {off}")
-        got = rec["in"]["packets"] / rec["window_s"]
-        c.check(abs(got - pps) <= PACED_TOLERANCE * pps,
-                f"{what}: the node received {got:.0f} pps (generator: sent "
-                f"{off.get('sent', {}).get('packets')}, refused {off.get('refused')}, "
-                f"late {off.get('late')} in {rec['window_s']:.2f} s)")
+        dt = rec["window_s"]
+        got = rec["in"]["packets"] / dt
+        at_port = got + off.get("refused", 0) / dt
+        why = (f"(generator: sent {off.get('sent', {}).get('packets')}, refused "
+               f"{off.get('refused')}, late {off.get('late')} in {dt:.2f} s)")
+        c.check(abs(at_port - pps) <= PACED_TOLERANCE * pps,
+                f"{what}: {at_port:.0f} pps came to the port {why}")
+        c.check(got > at_port / 2, f"{what}: the worker received {got:.0f} pps {why}")
     rows = open(os.path.join(out, "load.csv")).read().splitlines()
     c.equal([r.split(",")[0] for r in rows], ["load"] + [str(p) for p in PACED],
             "load sweep: CSV rows")
