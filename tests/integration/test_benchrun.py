@@ -7,8 +7,8 @@ No OVS-DPDK and no hugepages here: OVS busy-polls a core for minutes and
 needs root, which the long runs of docs/benchmarks.md are for.
 
 1. Arguments the runner refuses before it starts anything (exit 2): an
-   unknown scenario field, a paced load with testpmd, bpf without a
-   program.
+   unknown scenario field, a paced load with testpmd, a program that is
+   not an object, overlay traffic too short.
 2. slicepath and dpdk-testpmd io (slicepath alone without testpmd), 2
    slices x 3 filters x 1 queue, one run of 1 s each, interleaved: exit 0,
    the table on stdout, and in the JSON output real numbers: packets in
@@ -100,8 +100,12 @@ def refused(c, slicepathd, pcapgen, tmp):
     for args, says in ((["--scenario", bad], ["'frame'", "scenarios[0]"]),
                        (["--load", "50k", "--contenders", "slicepath,testpmd"],
                         ["options.load", "generator"]),
-                       (["--code-option", "bpf"], ["options.program"])):
-        st, text = run(slicepathd, pcapgen, os.path.join(tmp, "bad"), *args)
+                       (["--program", '"udp"'], ["options.program", "JSON object"]),
+                       (["--code-option", "ipv4", "--size", "60"],
+                        ["options.size", "70 bytes"])):
+        # Small, should one ever be accepted by mistake.
+        st, text = run(slicepathd, pcapgen, os.path.join(tmp, "bad"), *args,
+                       "--slices", "1", "--filters", "1", "--seconds", "0.5", "--runs", "1")
         c.equal(st, 2, f"{args}: exit status")
         c.check(all(s in text for s in says), f"{args}: message {text!r}")
 

@@ -64,7 +64,7 @@ def parse_args(argv):
     ap.add_argument("--code-option", choices=CODE_OPTIONS,
                     help="the slices' code option (default passthrough)")
     ap.add_argument("--program", metavar="JSON",
-                    help='the slices\' "program" (code option bpf), e.g. \'{"pcap": "udp"}\'')
+                    help='a program every slice runs (docs/bpf.md), e.g. \'{"pcap": "udp"}\'')
     ap.add_argument("--queue-manager", choices=["on", "off"], help="(default on)")
     ap.add_argument("--load", metavar="PPS",
                     help='offered load: "max" (default: the pcap as fast as it is taken) '

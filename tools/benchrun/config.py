@@ -7,8 +7,10 @@ Slice i binds UDP port IN_PORT+i on eth0 and OUT_PORT+i on eth1 and has
 F filters: F - 1 that match none of the traffic, then one, the least
 preferred, that forwards everything out of eth1 (into its first queue if
 it has queues), so that every packet walks the slice's whole ACL.  With
-no filters, the input binding's default action forwards.  Traffic, made
-by pcapgen, goes round-robin over the slices' ports.
+no filters, the input binding's default action forwards.  With a program,
+every slice runs it and reserves an equal share of a program cycle
+budget far above what one worker can spend.  Traffic, made by pcapgen,
+goes round-robin over the slices' ports.
 """
 
 import json
@@ -17,6 +19,11 @@ import random
 import subprocess
 
 from .common import BUFFERS, GEN_DEVICE, IN_PORT, NODE_IP, OUT_IP, OUT_PORT, RATE, TOKEN
+from .scenario import overlay
+
+# The node's program cycle capacity with a program (the most it allows):
+# the slices share it, so that no slice's budget binds.
+PROGRAM_CYCLES = 1 << 40
 
 
 def pcap_make(pcapgen, work, sc):
@@ -24,10 +31,9 @@ def pcap_make(pcapgen, work, sc):
     code option); returns its path."""
     n = sc["slices"]
     count = max(4096, n) // n * n
-    path = os.path.join(work, f"in-{n}-{sc['size']}-{sc['code_option']}.pcap")
+    kind = "overlay,inner_dst=10.0.0.0/16,inner_dport=2000-2999" if overlay(sc) else "udp"
+    path = os.path.join(work, f"in-{n}-{sc['size']}-{kind.split(',')[0]}.pcap")
     if not os.path.exists(path):
-        kind = "overlay,inner_dst=10.0.0.0/16,inner_dport=2000-2999" \
-            if sc["code_option"] == "ipv4" else "udp"
         subprocess.run([pcapgen, "-o", path, "--flow",
                         f"kind={kind},dst={NODE_IP},dport={IN_PORT}-{IN_PORT + n - 1},"
                         f"src=10.0.0.0/16,size={sc['size']},count={count}"],
@@ -39,7 +45,7 @@ def node_config(sc, work, api_port, generator=False):
     """The node file: eth0 the input (the pcap's net_pcap0, or the
     generator's net_ring), eth1 the net_null sink, both paced at RATE; one
     worker on lcore 1; capacity for the scenario's slices."""
-    return {"name": "bench",
+    node = {"name": "bench",
             "interfaces": [{"name": "eth0", "device": GEN_DEVICE if generator else "net_pcap0",
                             "ipv4": NODE_IP, "rate_bps": RATE,
                             "gateway_mac": "02:00:00:00:00:fe"},
@@ -53,6 +59,9 @@ def node_config(sc, work, api_port, generator=False):
                     "admin_token_file": os.path.join(work, "admin.token"),
                     "max_body_bytes": 64 << 20},
             "state_dir": os.path.join(work, "state")}
+    if sc["program"] is not None:
+        node["capacity"]["program_cycles_per_sec"] = PROGRAM_CYCLES
+    return node
 
 
 def write_node_files(sc, work, api_port, generator=False):
@@ -70,11 +79,11 @@ def write_node_files(sc, work, api_port, generator=False):
 def slice_create(i, sc):
     """POST /v1/slices for slice i: an equal share of buffers and bandwidth."""
     n = sc["slices"]
-    return {"name": f"s{i}", "code_option": sc["code_option"],
-            "reservation": {"filters": sc["filters"], "queues": sc["queues"],
-                            "buffers": BUFFERS // n,
-                            "bandwidth": {"eth0": {"in_bps": RATE // n},
-                                          "eth1": {"out_bps": RATE // n}}}}
+    res = {"filters": sc["filters"], "queues": sc["queues"], "buffers": BUFFERS // n,
+           "bandwidth": {"eth0": {"in_bps": RATE // n}, "eth1": {"out_bps": RATE // n}}}
+    if sc["program"] is not None:
+        res["program_cycles_per_sec"] = PROGRAM_CYCLES // n
+    return {"name": f"s{i}", "code_option": sc["code_option"], "reservation": res}
 
 
 def slice_filters(i, sc, rng):
@@ -93,8 +102,9 @@ def slice_filters(i, sc, rng):
                      "protocol": 17,
                      "dst_port": [rng.randrange(1024), 1024 + rng.randrange(1024)]}
         else:
-            # The generic 112-bit key (passthrough; bpf until it says
-            # otherwise).  pcapgen payloads start "SP"; these keys do not.
+            # The generic 112-bit key.  pcapgen's payloads start "SP", or
+            # 0x45 (overlay); a bpf program's key, its return value,
+            # starts with zero bytes.  These keys start otherwise.
             key = bytes([rng.randrange(0x54, 0x100)]) + rng.randbytes(3) + bytes(10)
             match = {"key": key.hex(), "mask": ("ff" * 4) + ("00" * 10)}
         filters.append({"id": f + 1, "priority": 10 + f, "match": match,

@@ -15,6 +15,8 @@ output holds for it) has:
   latency    None, or {"packets", "p50_ns", ..., "histogram"}
   offered    with a paced load (slicepath's generator): the rate asked
              for and what the generator sent, refused and skipped
+  program    with a program: the packets it ran on, its TSC cycles, and
+             cycles a packet, summed over the slices
   series     {"out_mpps": [...]}: the output rate second by second
   setup_s    time from start to configured (None for testpmd)
 """

@@ -85,6 +85,8 @@ def run_line(rec):
             + (f", offered {off['sent']['mpps']:.3f} Mpps" if off else "")
             + (f", p50 {fmt_ns(lat.get('p50_ns'))} p99 {fmt_ns(lat.get('p99_ns'))}"
                if lat else "")
+            + (f", program {rec['program']['cycles_per_packet']:.0f} cycles/packet"
+               if (rec.get("program") or {}).get("cycles_per_packet") else "")
             + (f", drops {drops / 1e6:.3f} Mpps"
                if drops >= 1e-3 * rec["in"]["mpps"] * 1e6 else ""))
 

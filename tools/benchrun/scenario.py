@@ -16,9 +16,11 @@ A scenario is one configuration of the node and its traffic:
                 above what one worker sends
   queue_manager true or false (the node's "queue_manager")
   size          Ethernet frame length without FCS (60..1514; ipv4: 70..)
-  code_option   passthrough, ipv4 (overlay traffic to 10.0.0.0/16) or bpf
-  program       bpf only, and required there: a JSON object given to every
-                slice as its configuration's "program" (e.g. {"pcap": "udp"})
+  code_option   passthrough, ipv4 or bpf
+  program       a slice program (docs/bpf.md), given to every slice as its
+                configuration's "program", e.g. {"pcap": "udp"}: the filter
+                stage of passthrough and ipv4, the parse stage of bpf (whose
+                key is then the program's return value)
   load          "max": the pcap replayed from memory as fast as the
                 contender takes it; or packets per second (a number, or
                 "500k", "2M"): slicepathd's paced generator, slicepath only
@@ -140,12 +142,9 @@ def scenario_make(*layers, where="scenario"):
                 sc[k] = FIELDS[k](v)
             except ValueError as e:
                 raise ValueError(f"{where}.{k}: {v!r} is not {e}") from None
-    if sc["code_option"] == "ipv4" and sc["size"] < 70:
-        raise ValueError(f"{where}.size: ipv4 traffic is overlay, 70 bytes at least")
-    if sc["code_option"] == "bpf" and sc["program"] is None:
-        raise ValueError(f"{where}.program: code option bpf needs a program")
-    if sc["code_option"] != "bpf" and sc["program"] is not None:
-        raise ValueError(f"{where}.program: only code option bpf takes a program")
+    if overlay(sc) and sc["size"] < 70:
+        raise ValueError(f"{where}.size: the traffic is overlay (code option ipv4, or a "
+                         f"program), 70 bytes at least")
     if sc["slices"] * max(sc["filters"], 1) > 16_777_216:
         raise ValueError(f"{where}: slices x filters is over the node's 16777216")
     if sc["load"] != "max" and sc["contenders"] != ["slicepath"]:
@@ -154,6 +153,13 @@ def scenario_make(*layers, where="scenario"):
     if sc["name"] is None:
         sc["name"] = scenario_title(sc, short=True)
     return sc
+
+
+def overlay(sc):
+    """Whether the scenario's traffic carries an inner IPv4/UDP packet (to
+    10.0.0.0/16) rather than a marker: for the ipv4 code option, and for a
+    program, which sees the overlay payload as a raw IP packet."""
+    return sc["code_option"] == "ipv4" or sc["program"] is not None
 
 
 def load_text(load):

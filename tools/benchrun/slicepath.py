@@ -46,13 +46,17 @@ def port_of(stats, name):
 
 
 def slices_sample(api, n):
-    """The slices' drops (summed and each), and what they sent out of eth1."""
-    tot = {"drops": {}, "tx_packets": 0, "tx_bytes": 0, "per_slice": {}}
+    """The slices' drops (summed and each), what they sent out of eth1, and
+    what their programs ran on and cost."""
+    tot = {"drops": {}, "tx_packets": 0, "tx_bytes": 0, "per_slice": {},
+           "program": {"packets": 0, "cycles": 0}}
     for i in range(n):
         st = api("GET", f"/v1/slices/s{i}/stats")
         for k, v in st["drops"].items():
             tot["drops"][k] = tot["drops"].get(k, 0) + v
         tot["per_slice"][f"s{i}"] = st["drops"]
+        for k in ("packets", "cycles"):
+            tot["program"][k] += st.get("program", {}).get(k, 0)
         for b in st["bindings"]:
             if b["id"] == 1:
                 tot["tx_packets"] += b["tx_packets"]
@@ -131,6 +135,10 @@ def record(sc, s0, s1, sl0, sl1, dt):
     if per:
         rec["drops"]["per_slice"] = per
     rec["latency"] = latency_percentiles(s0.get("latency"), s1.get("latency"))
+    if sc["program"] is not None:
+        p = delta(sl0["program"], sl1["program"], ("packets", "cycles"))
+        p["cycles_per_packet"] = p["cycles"] / p["packets"] if p["packets"] else None
+        rec["program"] = p
     return rec
 
 
