@@ -3,6 +3,7 @@
 
 #include "pm/pm.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -34,4 +35,17 @@ pm_list(char *buf, size_t size)
 	for (size_t i = 0; i < RTE_DIM(pm_table) && used < size; i++)
 		used += snprintf(buf + used, size - used, "%s%s",
 				 i ? ", " : "", pm_table[i]->name);
+}
+
+int
+pm_refuse_routes(const struct pm_config *cfg, struct pm_fault *fault,
+		 const char *option, const char *why)
+{
+	if (cfg->nb_routes == 0)
+		return 0;
+	fault->collection = "routes";
+	fault->index = 0;
+	snprintf(fault->msg, sizeof(fault->msg), "the %s code option has no routes (%s)",
+		 option, why);
+	return -EINVAL;
 }

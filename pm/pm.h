@@ -94,6 +94,11 @@ const struct pm_ops *pm_find(const char *name);
 /* Writes the names of the available code options, comma-separated, to buf. */
 void pm_list(char *buf, size_t size);
 
+/* For code options without routes: refuses a configuration that has
+ * some, saying 'why'.  Returns 0 or -EINVAL with *fault set. */
+int pm_refuse_routes(const struct pm_config *cfg, struct pm_fault *fault,
+		     const char *option, const char *why);
+
 /* The UDP payload of a packet accepted by demux, and its length. */
 static inline uint8_t *
 pm_payload(struct rte_mbuf *m, uint16_t *len)

@@ -286,6 +286,29 @@ sc_delete(struct sc_ctx *ctx, const char *path, const char *done)
 }
 
 /* slicectl node */
+/* GETs slice 'name' ('sub' NULL) or its 'sub' and shows it with 'view'. */
+static int
+sc_show(struct sc_ctx *ctx, const char *name, const char *sub, void (*view)(json_t *doc))
+{
+	char *path = sc_slice_path(name, sub, NULL);
+	int rc = sc_get(ctx, path, view);
+
+	free(path);
+	return rc;
+}
+
+/* DELETEs slice 'name' ('sub' NULL) or its 'sub', saying 'done' (freed). */
+static int
+sc_remove(struct sc_ctx *ctx, const char *name, const char *sub, char *done)
+{
+	char *path = sc_slice_path(name, sub, NULL);
+	int rc = sc_delete(ctx, path, done);
+
+	free(done);
+	free(path);
+	return rc;
+}
+
 static int
 sc_cmd_node(struct sc_ctx *ctx, const struct sc_cmd *cmd, char **args, int nargs)
 {
@@ -406,13 +429,9 @@ sc_cmd_slice_list(struct sc_ctx *ctx, const struct sc_cmd *cmd, char **args, int
 static int
 sc_cmd_slice_show(struct sc_ctx *ctx, const struct sc_cmd *cmd, char **args, int nargs)
 {
-	char *path = sc_slice_path(args[0], NULL, NULL);
-	int rc = sc_get(ctx, path, sc_view_slice);
-
 	(void)cmd;
 	(void)nargs;
-	free(path);
-	return rc;
+	return sc_show(ctx, args[0], NULL, sc_view_slice);
 }
 
 /* Builds the POST /v1/slices document of "slice create" into *text (the
@@ -487,15 +506,9 @@ static int
 sc_cmd_slice_delete(struct sc_ctx *ctx, const struct sc_cmd *cmd, char **args,
 		    int nargs)
 {
-	char *path = sc_slice_path(args[0], NULL, NULL);
-	char *done = sc_xasprintf("slice %s deleted", args[0]);
-	int rc = sc_delete(ctx, path, done);
-
 	(void)cmd;
 	(void)nargs;
-	free(done);
-	free(path);
-	return rc;
+	return sc_remove(ctx, args[0], NULL, sc_xasprintf("slice %s deleted", args[0]));
 }
 
 /* ---- configuration and its collections ------------------------------- */
@@ -505,13 +518,9 @@ static int
 sc_cmd_config_show(struct sc_ctx *ctx, const struct sc_cmd *cmd, char **args,
 		   int nargs)
 {
-	char *path = sc_slice_path(args[0], "config", NULL);
-	int rc = sc_get(ctx, path, sc_view_config);
-
 	(void)cmd;
 	(void)nargs;
-	free(path);
-	return rc;
+	return sc_show(ctx, args[0], "config", sc_view_config);
 }
 
 /* slicectl config apply SLICE FILE: replaces the whole configuration. */
@@ -704,13 +713,9 @@ static int
 sc_cmd_program_show(struct sc_ctx *ctx, const struct sc_cmd *cmd, char **args,
 		    int nargs)
 {
-	char *path = sc_slice_path(args[0], "program", NULL);
-	int rc = sc_get(ctx, path, sc_view_json);
-
 	(void)cmd;
 	(void)nargs;
-	free(path);
-	return rc;
+	return sc_show(ctx, args[0], "program", sc_view_json);
 }
 
 /* slicectl program remove SLICE */
@@ -718,15 +723,10 @@ static int
 sc_cmd_program_remove(struct sc_ctx *ctx, const struct sc_cmd *cmd, char **args,
 		      int nargs)
 {
-	char *path = sc_slice_path(args[0], "program", NULL);
-	char *done = sc_xasprintf("slice %s: program removed", args[0]);
-	int rc = sc_delete(ctx, path, done);
-
 	(void)cmd;
 	(void)nargs;
-	free(done);
-	free(path);
-	return rc;
+	return sc_remove(ctx, args[0], "program",
+			 sc_xasprintf("slice %s: program removed", args[0]));
 }
 
 /* ---- the command table ------------------------------------------------- */

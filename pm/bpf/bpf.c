@@ -4,7 +4,6 @@
 #include "pm/bpf/bpf.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "dataplane/meta.h"
@@ -28,14 +27,8 @@ bpf_parse_burst(const struct dp_slice *s, struct rte_mbuf **pkts,
 static int
 bpf_validate_config(const struct pm_config *cfg, struct pm_fault *fault)
 {
-	if (cfg->nb_routes == 0)
-		return 0;
-	fault->collection = "routes";
-	fault->index = 0;
-	snprintf(fault->msg, sizeof(fault->msg),
-		 "the bpf code option has no routes (filters match the program's "
-		 "return value)");
-	return -EINVAL;
+	return pm_refuse_routes(cfg, fault, "bpf",
+				"filters match the program's return value");
 }
 
 static int

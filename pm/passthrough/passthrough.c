@@ -4,7 +4,6 @@
 #include "pm/passthrough/passthrough.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "dataplane/meta.h"
@@ -37,14 +36,8 @@ passthrough_parse_burst(const struct dp_slice *s, struct rte_mbuf **pkts,
 static int
 passthrough_validate_config(const struct pm_config *cfg, struct pm_fault *fault)
 {
-	if (cfg->nb_routes == 0)
-		return 0;
-	fault->collection = "routes";
-	fault->index = 0;
-	snprintf(fault->msg, sizeof(fault->msg),
-		 "the passthrough code option has no routes (its payload has no "
-		 "address to route on)");
-	return -EINVAL;
+	return pm_refuse_routes(cfg, fault, "passthrough",
+				"its payload has no address to route on");
 }
 
 static int
