@@ -3,7 +3,6 @@
 
 #include "pm/bpf/bpf.h"
 
-#include <errno.h>
 #include <string.h>
 
 #include "dataplane/meta.h"

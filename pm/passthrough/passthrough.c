@@ -3,7 +3,6 @@
 
 #include "pm/passthrough/passthrough.h"
 
-#include <errno.h>
 #include <string.h>
 
 #include "dataplane/meta.h"
