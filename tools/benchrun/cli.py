@@ -13,6 +13,7 @@ import signal
 import sys
 import tempfile
 import time
+import traceback
 
 from . import config, ovsdpdk, slicepath, testpmd
 from .common import TOP, Unavailable
@@ -126,7 +127,8 @@ def run_scenario(env, sc, pcap):
             except Unavailable:
                 raise
             except Exception as e:      # one failed run; the rest go on
-                rec = {"error": f"{type(e).__name__}: {e}"}
+                rec = {"error": f"{type(e).__name__}: {e}",
+                       "traceback": traceback.format_exc()}
             rec = {"contender": c, "run": r, **rec}
             print(run_line(rec), flush=True)
             if rec.get("warning"):
