@@ -1,0 +1,21 @@
+set datafile separator ','
+set terminal pngcairo size 960,600 font 'sans,11'
+set output "size.png"
+set title "Mpps out vs frame size (bytes): slices 64, filters 1000, queues 0, code_option passthrough\n3 run(s) of 4 s, no hugepages (--no-huge), 2026-11-22" noenhanced
+set xlabel "frame size (bytes, without FCS)" noenhanced
+set ylabel "Mpps (median of runs)"
+set grid
+set key outside right top
+set yrange [0:*]
+plot 'size.csv' using 1:3 skip 1 with linespoints lw 2 title 'slicepath out', 'size.csv' using 1:6 skip 1 with linespoints lw 2 title 'testpmd io out'
+
+unset yrange
+set logscale y 10
+set terminal pngcairo size 960,600 font 'sans,11'
+set output "size-latency.png"
+set title "slicepath latency, rx round to tx burst, at full load: slices 64, filters 1000, queues 0, code_option passthrough\n3 run(s) of 4 s, no hugepages (--no-huge), 2026-11-22" noenhanced
+set xlabel "frame size (bytes, without FCS)" noenhanced
+set ylabel "latency (us, median of runs)"
+set grid
+set key outside right top
+plot 'size.csv' using 1:($8/1000) skip 1 with linespoints lw 2 title 'p50', 'size.csv' using 1:($9/1000) skip 1 with linespoints lw 2 title 'p90', 'size.csv' using 1:($10/1000) skip 1 with linespoints lw 2 title 'p99', 'size.csv' using 1:($11/1000) skip 1 with linespoints lw 2 title 'p99.9'

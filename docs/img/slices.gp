@@ -1,0 +1,23 @@
+set datafile separator ','
+set terminal pngcairo size 960,600 font 'sans,11'
+set output "slices.png"
+set title "Mpps out vs slices: filters 100, queues 0, size 60, code_option passthrough\n3 run(s) of 4 s, no hugepages (--no-huge), 2026-11-22" noenhanced
+set xlabel "slices" noenhanced
+set ylabel "Mpps (median of runs)"
+set grid
+set key outside right top
+set logscale x 4
+set yrange [0:*]
+plot 'slices.csv' using 1:3 skip 1 with linespoints lw 2 title 'slicepath out', 'slices.csv' using 1:6 skip 1 with linespoints lw 2 title 'testpmd io out'
+
+unset yrange
+set logscale y 10
+set terminal pngcairo size 960,600 font 'sans,11'
+set output "slices-latency.png"
+set title "slicepath latency, rx round to tx burst, at full load: filters 100, queues 0, size 60, code_option passthrough\n3 run(s) of 4 s, no hugepages (--no-huge), 2026-11-22" noenhanced
+set xlabel "slices" noenhanced
+set ylabel "latency (us, median of runs)"
+set grid
+set key outside right top
+set logscale x 4
+plot 'slices.csv' using 1:($8/1000) skip 1 with linespoints lw 2 title 'p50', 'slices.csv' using 1:($9/1000) skip 1 with linespoints lw 2 title 'p90', 'slices.csv' using 1:($10/1000) skip 1 with linespoints lw 2 title 'p99', 'slices.csv' using 1:($11/1000) skip 1 with linespoints lw 2 title 'p99.9'
