@@ -72,8 +72,9 @@ def _script(name, param, plot, cols, contenders, results, memory):
 
     base = f"{name}.csv"
     lines = ["set datafile separator ','"]
+    # The scenario on a line of its own: one line of both overflows the PNG.
     lines += header(f"{name}.png", plot.get("title") or
-                    f"Mpps out vs {LABELS.get(param, param)}: {fixed}",
+                    f"Mpps out vs {LABELS.get(param, param)}\n{fixed}",
                     "Mpps (median of runs)")
     curves = [f"'{base}' using {x}:{col(c + '_out_mpps')} skip 1 with linespoints lw 2 "
               f"title '{LABEL[c]} out'" for c in contenders]
@@ -87,7 +88,7 @@ def _script(name, param, plot, cols, contenders, results, memory):
         lines += ["", "unset yrange", "set logscale y 10"]
         where = "against offered load" if param == "load" else "at full load"
         lines += header(f"{name}-latency.png",
-                        f"slicepath latency, rx round to tx burst, {where}: {fixed}",
+                        f"slicepath latency, rx round to tx burst, {where}\n{fixed}",
                         "latency (us, median of runs)")
         lines += ["plot " + ", ".join(
             f"'{base}' using {x}:(${col(f'slicepath_{n}_ns')}/1000) skip 1 "
