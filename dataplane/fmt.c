@@ -51,18 +51,18 @@ dp_cksum_fold(uint64_t sum)
 	return (uint16_t)sum;
 }
 
-/* The sum of the IPv4 pseudo-header of a UDP datagram of 'udp_len' bytes
- * (network order) from 'src' to 'dst', unfolded. */
-static inline uint64_t
-dp_phdr_sum(rte_be32_t src, rte_be32_t dst, rte_be16_t udp_len)
-{
-	/* Protocol and length, as the pseudo-header's last 4 bytes. */
-	const uint8_t tail[4] = { 0, IPPROTO_UDP, 0, 0 };
-	uint32_t proto;
+/*
+ * The constant 16-bit words of the IPv4 header dp_format_one() writes
+ * (version and header length, DF, TTL and protocol), summed as they lie
+ * in memory: a big-endian word loaded in host order is rte_cpu_to_be_16()
+ * of its value, and the ones' complement sum does not care which.
+ */
+#define DP_FMT_IP_CONST_SUM \
+	((uint32_t)RTE_BE16(RTE_IPV4_VHL_DEF << 8) + RTE_BE16(RTE_IPV4_HDR_DF_FLAG) + \
+	 RTE_BE16(DP_FMT_TTL << 8 | IPPROTO_UDP))
 
-	memcpy(&proto, tail, sizeof(proto));
-	return (uint64_t)src + dst + proto + udp_len;
-}
+/* The pseudo-header's protocol word (RFC 768), as it lies in memory. */
+#define DP_FMT_PHDR_PROTO RTE_BE16(IPPROTO_UDP)
 
 /* Strips the received outer headers and the frame's trailing padding of a
  * chained packet, leaving only the UDP payload. */
@@ -95,6 +95,8 @@ dp_format_one(struct rte_mbuf *m, const struct dp_forward *f)
 	uint32_t hdrs = m->l2_len + m->l3_len + sizeof(*rx_udp);
 	uint16_t payload = rte_be_to_cpu_16(rx_udp->dgram_len) - sizeof(*rx_udp);
 	rte_be16_t udp_len = rte_cpu_to_be_16(sizeof(struct rte_udp_hdr) + payload);
+	rte_be16_t ip_len = rte_cpu_to_be_16(sizeof(struct rte_ipv4_hdr) +
+					     sizeof(struct rte_udp_hdr) + payload);
 	struct rte_ether_hdr *eth;
 	struct rte_ipv4_hdr *ip;
 	struct rte_udp_hdr *udp;
@@ -116,7 +118,7 @@ dp_format_one(struct rte_mbuf *m, const struct dp_forward *f)
 
 	*ip = (struct rte_ipv4_hdr){
 		.version_ihl = RTE_IPV4_VHL_DEF,
-		.total_length = rte_cpu_to_be_16(sizeof(*ip) + sizeof(*udp) + payload),
+		.total_length = ip_len,
 		/* Atomic datagram (RFC 6864): DF set, so the ID may be 0. */
 		.fragment_offset = RTE_BE16(RTE_IPV4_HDR_DF_FLAG),
 		.time_to_live = DP_FMT_TTL,
@@ -140,16 +142,21 @@ dp_format_one(struct rte_mbuf *m, const struct dp_forward *f)
 		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM |
 			       RTE_MBUF_F_TX_UDP_CKSUM;
 		/* What the port expects: the pseudo-header's sum, folded. */
-		udp->dgram_cksum = dp_cksum_fold(dp_phdr_sum(ip->src_addr, ip->dst_addr,
-							     udp_len));
+		udp->dgram_cksum = dp_cksum_fold((uint64_t)f->src_ip + f->dst_ip +
+						 DP_FMT_PHDR_PROTO + udp_len);
 	} else if (likely(m->nb_segs == 1)) {
-		uint64_t sum = dp_phdr_sum(ip->src_addr, ip->dst_addr, udp_len);
+		/* Summed from the values, not read back from the headers just
+		 * written: a narrow load of a wide store does not forward,
+		 * and stalled here. */
+		uint64_t addrs = (uint64_t)f->src_ip + f->dst_ip;
+		uint64_t sum = addrs + DP_FMT_PHDR_PROTO + 2 * (uint64_t)udp_len +
+			       f->src_port + f->dst_port;
 		uint16_t c;
 
-		ip->hdr_checksum = (uint16_t)~dp_cksum_fold(dp_cksum_add((const uint8_t *)ip,
-									 sizeof(*ip), 0));
-		c = (uint16_t)~dp_cksum_fold(dp_cksum_add((const uint8_t *)udp,
-							  sizeof(*udp) + payload, sum));
+		ip->hdr_checksum = (uint16_t)~dp_cksum_fold(addrs + DP_FMT_IP_CONST_SUM +
+							   ip_len);
+		c = (uint16_t)~dp_cksum_fold(dp_cksum_add((const uint8_t *)(udp + 1),
+							  payload, sum));
 		/* 0 says "no checksum" (RFC 768): all ones is the same sum. */
 		udp->dgram_cksum = c == 0 ? 0xffff : c;
 	} else {
