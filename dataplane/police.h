@@ -32,28 +32,60 @@
 #define DP_POLICE_BURST_MIN 4096
 
 /*
+ * The colour of a packet of 'len' bytes on meter m, whose buckets are up
+ * to date: rte_meter_srtcm_color_blind_check()'s colour logic without its
+ * bucket update.  That update divides by the period on every call, and a
+ * 64-bit division per packet is dear; the buckets change only when time
+ * does, and a burst is metered at one time.
+ */
+static inline enum rte_color
+dp_police_color(struct rte_meter_srtcm *m, uint32_t len)
+{
+	if (m->tc >= len) {
+		m->tc -= len;
+		return RTE_COLOR_GREEN;
+	}
+	if (m->te >= len) {
+		m->te -= len;
+		return RTE_COLOR_YELLOW;
+	}
+	return RTE_COLOR_RED;
+}
+
+/*
  * Meters a burst of slice s's packets at TSC time 'now', keeping the ones
  * within its input reservation in order at the front of pkts[] and
  * freeing the others (counted in drops[DP_SLICE_DROP_POLICED]).  Returns
- * how many were kept.
+ * how many were kept.  The same colours as rte_meter_srtcm_color_blind_check()
+ * on each packet in turn: each meter's buckets are brought up to 'now'
+ * once (a zero-length check), then the packets take their tokens.
  */
 static inline uint16_t
 dp_police_burst(const struct dp_slice *s, struct rte_mbuf **pkts, uint16_t n,
 		uint64_t *drops, uint64_t now)
 {
+	uint32_t updated = 0;
 	uint16_t kept = 0;
 
+	RTE_BUILD_BUG_ON(SP_MAX_PORTS > 32);
 	for (uint16_t i = 0; i < n; i++) {
 		unsigned int k = s->bindings[dp_meta(pkts[i])->binding].iface;
-		/* rte_meter only reads the profile; its API is not const. */
-		struct rte_meter_srtcm_profile *prof =
-			(struct rte_meter_srtcm_profile *)(uintptr_t)&s->meter_profile[k];
 
-		if ((s->metered >> k & 1) &&
-		    rte_meter_srtcm_color_blind_check(&s->meter[k], prof, now,
-						      rte_pktmbuf_pkt_len(pkts[i])) != RTE_COLOR_RED) {
-			pkts[kept++] = pkts[i];
-			continue;
+		if (s->metered >> k & 1) {
+			if (!(updated >> k & 1)) {
+				/* rte_meter only reads the profile; its API is not const. */
+				struct rte_meter_srtcm_profile *prof =
+					(struct rte_meter_srtcm_profile *)(uintptr_t)
+						&s->meter_profile[k];
+
+				rte_meter_srtcm_color_blind_check(&s->meter[k], prof, now, 0);
+				updated |= 1u << k;
+			}
+			if (dp_police_color(&s->meter[k], rte_pktmbuf_pkt_len(pkts[i])) !=
+			    RTE_COLOR_RED) {
+				pkts[kept++] = pkts[i];
+				continue;
+			}
 		}
 		dp_count(&drops[DP_SLICE_DROP_POLICED], 1);
 		rte_pktmbuf_free(pkts[i]);
