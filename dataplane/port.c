@@ -11,7 +11,10 @@
 
 #include "dataplane/dp.h"
 
-#define DP_MEMPOOL_CACHE 256
+/* A worker holds up to a vector of mbufs (DP_VECTOR, 256) between rx and
+ * tx, and its queues hold more: a per-lcore cache of the largest size
+ * keeps rx's allocations and tx's frees off the pool's shared ring. */
+#define DP_MEMPOOL_CACHE RTE_MEMPOOL_CACHE_MAX_SIZE
 
 unsigned int
 dp_mempool_size(unsigned int buffers, unsigned int nb_ports, unsigned int nb_workers)
