@@ -567,7 +567,7 @@ test_build_empty(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
 	dp_lookup_free(t);      /* never built */
 	CU_EXPECT_INT(dp_lookup_build(t, DP_KEY_IPV4, NULL, 0, NULL, 0), 0, "empty build");
-	CU_EXPECT(t->acl == NULL && t->fib == NULL, "an empty build made a classifier");
+	CU_EXPECT(!dp_slice_has_filters(t) && t->fib == NULL, "an empty build made a classifier");
 	CU_ASSERT_FATAL(cu_lookup_burst(pool, t, keys, 3, got, st) == 0);
 	for (unsigned int i = 0; i < 3; i++)
 		CU_EXPECT(got[i].kind == CU_DEFAULT &&
@@ -575,7 +575,7 @@ test_build_empty(void)
 			  "key %u: got %s %u", i, cu_kind_names[got[i].kind], got[i].idx);
 	dp_lookup_free(t);
 	dp_lookup_free(t);
-	CU_EXPECT(t->acl == NULL && t->fib == NULL, "after free");
+	CU_EXPECT(!dp_slice_has_filters(t) && t->fib == NULL, "after free");
 	dp_slice_free(t);
 	cu_lookup_stats_free(st);
 	CU_EXPECT_UINT(heap_used(), base, "DPDK heap blocks");
@@ -601,10 +601,12 @@ test_build_free(void)
 		CU_ASSERT_PTR_NOT_NULL_FATAL(t);
 		CU_EXPECT_INT(dp_lookup_build(t, DP_KEY_IPV4, &rule, cases[c].nr, &route,
 					      cases[c].nro), 0, cases[c].name);
-		CU_EXPECT((t->acl != NULL) == (cases[c].nr != 0), "%s: acl", cases[c].name);
+		CU_EXPECT(dp_slice_has_filters(t) == (cases[c].nr != 0), "%s: filters",
+			  cases[c].name);
 		CU_EXPECT((t->fib != NULL) == (cases[c].nro != 0), "%s: fib", cases[c].name);
 		dp_lookup_free(t);
-		CU_EXPECT(t->acl == NULL && t->fib == NULL, "%s: after free", cases[c].name);
+		CU_EXPECT(!dp_slice_has_filters(t) && t->fib == NULL, "%s: after free",
+			  cases[c].name);
 		dp_lookup_free(t);
 		dp_slice_free(t);
 		CU_EXPECT_UINT(heap_used(), base, cases[c].name);
@@ -625,7 +627,7 @@ test_build_refused(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
 	CU_EXPECT(dp_lookup_build(t, DP_KEY_IPV4, &rule, 1, routes, 2) < 0,
 		  "a /33 route was accepted");
-	CU_EXPECT(t->acl == NULL && t->fib == NULL, "a refused build left a classifier");
+	CU_EXPECT(!dp_slice_has_filters(t) && t->fib == NULL, "a refused build left a classifier");
 	dp_lookup_free(t);
 	dp_slice_free(t);
 	CU_EXPECT_UINT(heap_used(), base, "DPDK heap blocks after a refused build");
@@ -662,7 +664,7 @@ test_build_too_complex(void)
 			cu_rnd_generic_rules(rules, RND_FILTERS, false);
 		CU_EXPECT_INT(dp_lookup_build(t, cases[c].pm->key_layout, rules, RND_FILTERS,
 					      NULL, 0), -ERANGE, cases[c].name);
-		CU_EXPECT(t->acl == NULL && t->fib == NULL, "%s: a classifier was left",
+		CU_EXPECT(!dp_slice_has_filters(t) && t->fib == NULL, "%s: a classifier was left",
 			  cases[c].name);
 		CU_EXPECT_UINT(heap_used(), base, cases[c].name);
 		dp_slice_free(t);
