@@ -18,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <rte_malloc.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 
@@ -54,19 +53,6 @@ lookup_suite_clean(void)
 	rte_mempool_free(pool);
 	pool = NULL;
 	return avail == POOL_SIZE ? 0 : -1;
-}
-
-/* Blocks allocated from DPDK's heaps, which ASan does not see. */
-static unsigned int
-heap_used(void)
-{
-	struct rte_malloc_socket_stats st;
-	unsigned int n = 0;
-
-	for (int sock = 0; sock < RTE_MAX_NUMA_NODES; sock++)
-		if (rte_malloc_get_socket_stats(sock, &st) == 0)
-			n += st.alloc_count;
-	return n;
 }
 
 /* ---- DP_KEY_IPV4: table-driven cases ---- */
@@ -656,7 +642,7 @@ test_generic_random_masks(void)
 static void
 test_build_empty(void)
 {
-	unsigned int base = heap_used();
+	unsigned int base = cu_heap_blocks();
 	struct dp_slice *t = cu_lookup_table(&pm_ipv4_ops, 0, 0);
 	struct dp_lcore_stats *st = cu_lookup_stats(0);
 	struct dp_key keys[3] = {
@@ -680,7 +666,7 @@ test_build_empty(void)
 	CU_EXPECT(!dp_slice_has_filters(t) && t->fib == NULL, "after free");
 	dp_slice_free(t);
 	cu_lookup_stats_free(st);
-	CU_EXPECT_UINT(heap_used(), base, "DPDK heap blocks");
+	CU_EXPECT_UINT(cu_heap_blocks(), base, "DPDK heap blocks");
 }
 
 /* Filters only (in either classifier), routes only, both: each makes its
@@ -705,7 +691,7 @@ test_build_free(void)
 	};
 
 	for (size_t c = 0; c < CU_DIM(cases); c++) {
-		unsigned int base = heap_used();
+		unsigned int base = cu_heap_blocks();
 		struct dp_slice *t = cu_lookup_table(&pm_ipv4_ops, cases[c].nr, cases[c].nro);
 
 		CU_ASSERT_PTR_NOT_NULL_FATAL(t);
@@ -720,7 +706,7 @@ test_build_free(void)
 			  "%s: after free", cases[c].name);
 		dp_lookup_free(t);
 		dp_slice_free(t);
-		CU_EXPECT_UINT(heap_used(), base, cases[c].name);
+		CU_EXPECT_UINT(cu_heap_blocks(), base, cases[c].name);
 	}
 }
 
@@ -732,7 +718,7 @@ test_build_refused(void)
 		.ipv4 = { .any_proto = true, .sport_hi = 65535, .dport_hi = 65535 } } };
 	static const struct dp_route routes[] = { { CU_IPV4(10, 0, 0, 0), 8 },
 						  { CU_IPV4(10, 0, 0, 0), 33 } };
-	unsigned int base = heap_used();
+	unsigned int base = cu_heap_blocks();
 	struct dp_slice *t = cu_lookup_table(&pm_ipv4_ops, 1, 2);
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
@@ -741,7 +727,7 @@ test_build_refused(void)
 	CU_EXPECT(!dp_slice_has_filters(t) && t->fib == NULL, "a refused build left a classifier");
 	dp_lookup_free(t);
 	dp_slice_free(t);
-	CU_EXPECT_UINT(heap_used(), base, "DPDK heap blocks after a refused build");
+	CU_EXPECT_UINT(cu_heap_blocks(), base, "DPDK heap blocks after a refused build");
 }
 
 /*
@@ -764,7 +750,7 @@ test_build_too_complex(void)
 	for (size_t c = 0; c < CU_DIM(cases); c++) {
 		struct dp_rule *rules = calloc(RND_FILTERS, sizeof(*rules));
 		struct dp_slice *t = cu_lookup_table(cases[c].pm, RND_FILTERS, 0);
-		unsigned int base = heap_used();
+		unsigned int base = cu_heap_blocks();
 
 		CU_ASSERT_PTR_NOT_NULL_FATAL(rules);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(t);
@@ -777,7 +763,7 @@ test_build_too_complex(void)
 					      NULL, 0), -ERANGE, cases[c].name);
 		CU_EXPECT(!dp_slice_has_filters(t) && t->fib == NULL, "%s: a classifier was left",
 			  cases[c].name);
-		CU_EXPECT_UINT(heap_used(), base, cases[c].name);
+		CU_EXPECT_UINT(cu_heap_blocks(), base, cases[c].name);
 		dp_slice_free(t);
 		free(rules);
 	}
