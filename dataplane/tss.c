@@ -319,19 +319,23 @@ dp_tss_build(const struct dp_tss_rule *rules, uint32_t n, size_t max_bytes)
 		at += sizeof(struct dp_tss_entry) * count[ti];
 	}
 
-	for (uint32_t r = 0; r < end; r++) {
-		uint64_t m[3], w[3];
-		struct dp_tss_tuple *tp;
-		uint32_t h;
+	for (uint32_t ti = 0; ti < t->nb_tuples; ti++) {
+		struct dp_tss_tuple *tp = &t->tuples[ti];
 
-		dp_tss_words(&rules[r].mask, m);
-		tp = &t->tuples[dp_tss_tuple_index(t, m)];
-		dp_tss_masked(tp, &rules[r].value, w);
-		h = dp_tss_hash(tp, w);
-		/* An earlier rule with the same masked key wins wherever this
-		 * one would match. */
-		if (dp_tss_find(tp, w, h) == NULL)
-			dp_tss_insert(tp, w, h, r, rules[r].result);
+		for (uint32_t r = tp->best_rank; r < end; r++) {
+			uint64_t m[3], w[3];
+			uint32_t h;
+
+			dp_tss_words(&rules[r].mask, m);
+			if (memcmp(m, tp->mask, sizeof(m)) != 0)
+				continue;
+			dp_tss_masked(tp, &rules[r].value, w);
+			h = dp_tss_hash(tp, w);
+			/* An earlier rule with the same masked key wins wherever
+			 * this one would match. */
+			if (dp_tss_find(tp, w, h) == NULL)
+				dp_tss_insert(tp, w, h, r, rules[r].result);
+		}
 	}
 	for (uint32_t ti = 0; ti < t->nb_tuples; ti++) {
 		if (dp_tss_longest_run(&t->tuples[ti]) > DP_TSS_MAX_RUN) {
