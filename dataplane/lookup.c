@@ -189,9 +189,9 @@ dp_lookup_tss_build(struct dp_slice *t, enum dp_key_layout layout,
 
 /*
  * Builds the filter classifier: a tuple space if the rules suit one
- * (dataplane/tss.h), which costs a few hash probes per key, else rte_acl,
- * whose cost does not grow with the number of masks.  Both rank the rules
- * as a TCAM does and return filter index + 1.
+ * (dataplane/tss.h), which costs at most a hash probe per mask and key,
+ * else rte_acl, which takes port ranges and any number of masks.  Both
+ * rank the rules as a TCAM does and return filter index + 1.
  */
 static int
 dp_filters_build(struct dp_slice *t, enum dp_key_layout layout,
