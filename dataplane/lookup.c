@@ -14,13 +14,17 @@
 
 #include "dataplane/meta.h"
 #include "dataplane/tables.h"
+#include "dataplane/tss.h"
 
 #define DP_ACL_FIELDS 6
 
-/* What one slice's ACL may take at run time: a slice's filter set can only
- * grow its own classifier, never eat the memory every slice shares. */
-#define DP_ACL_MEM_BASE (1u << 20)
-#define DP_ACL_MEM_PER_RULE (8u << 10)
+/* What one slice's filter classifier, either kind, may take at run time:
+ * a slice's filter set can only grow its own classifier, never eat the
+ * memory every slice shares. */
+#define DP_FILTER_MEM_BASE (1u << 20)
+#define DP_FILTER_MEM_PER_RULE (8u << 10)
+
+bool dp_lookup_force_acl;
 
 /* ACL field layouts over struct dp_key; see dataplane/lookup.h. */
 #define DP_FIELD(type_, size_, idx, input, member) \
@@ -103,10 +107,10 @@ dp_rule_rank_cmp(const void *a, const void *b, void *arg)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
-/* Builds t->acl from the rules. */
+/* Builds t->acl from rules[order[0..n)], best first, within max_bytes. */
 static int
-dp_acl_build(struct dp_slice *t, enum dp_key_layout layout,
-	     const struct dp_rule *rules, uint32_t n)
+dp_acl_build(struct dp_slice *t, enum dp_key_layout layout, const struct dp_rule *rules,
+	     const uint32_t *order, uint32_t n, size_t max_bytes)
 {
 	static unsigned int generation;
 	char name[RTE_ACL_NAMESIZE];
@@ -119,18 +123,14 @@ dp_acl_build(struct dp_slice *t, enum dp_key_layout layout,
 	struct rte_acl_config cfg = {
 		.num_categories = 1,
 		.num_fields = DP_ACL_FIELDS,
-		.max_size = DP_ACL_MEM_BASE + (size_t)DP_ACL_MEM_PER_RULE * n,
+		.max_size = max_bytes,
 	};
 	struct dp_acl_rule *acl_rules = calloc(n, sizeof(*acl_rules));
-	uint32_t *order = calloc(n, sizeof(*order));
 	int rc = -ENOMEM;
 
-	if (acl_rules == NULL || order == NULL)
+	if (acl_rules == NULL)
 		goto out;
-	for (uint32_t i = 0; i < n; i++)
-		order[i] = i;
 	/* rte_acl: the highest priority value wins, so rank 0 gets n. */
-	qsort_r(order, n, sizeof(*order), dp_rule_rank_cmp, (void *)(uintptr_t)rules);
 	for (uint32_t rank = 0; rank < n; rank++) {
 		struct dp_acl_rule *r = &acl_rules[rank];
 		uint32_t i = order[rank];
@@ -158,6 +158,58 @@ dp_acl_build(struct dp_slice *t, enum dp_key_layout layout,
 	}
 out:
 	free(acl_rules);
+	return rc;
+}
+
+/* Builds t->tss from rules[order[0..n)], best first, within max_bytes.
+ * Returns 0, -ENOTSUP or -ERANGE if the rules do not suit a tuple space,
+ * or -ENOMEM. */
+static int
+dp_lookup_tss_build(struct dp_slice *t, enum dp_key_layout layout,
+		    const struct dp_rule *rules, const uint32_t *order, uint32_t n,
+		    size_t max_bytes)
+{
+	struct dp_tss_rule *tss_rules = calloc(n, sizeof(*tss_rules));
+	int rc;
+
+	if (tss_rules == NULL)
+		return -ENOMEM;
+	for (uint32_t rank = 0; rank < n; rank++) {
+		if (!dp_tss_rule_from_match(&tss_rules[rank], layout, &rules[order[rank]].match)) {
+			free(tss_rules);
+			return -ENOTSUP;
+		}
+		tss_rules[rank].result = order[rank] + 1;
+	}
+	t->tss = dp_tss_build(tss_rules, n, max_bytes);
+	rc = t->tss != NULL ? 0 : -errno;
+	free(tss_rules);
+	return rc;
+}
+
+/*
+ * Builds the filter classifier: a tuple space if the rules suit one
+ * (dataplane/tss.h), which costs at most a hash probe per mask and key,
+ * else rte_acl, which takes port ranges and any number of masks.  Both
+ * rank the rules as a TCAM does and return filter index + 1.
+ */
+static int
+dp_filters_build(struct dp_slice *t, enum dp_key_layout layout,
+		 const struct dp_rule *rules, uint32_t n)
+{
+	size_t max_bytes = DP_FILTER_MEM_BASE + (size_t)DP_FILTER_MEM_PER_RULE * n;
+	uint32_t *order = calloc(n, sizeof(*order));
+	int rc = 0;
+
+	if (order == NULL)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < n; i++)
+		order[i] = i;
+	qsort_r(order, n, sizeof(*order), dp_rule_rank_cmp, (void *)(uintptr_t)rules);
+	if (!dp_lookup_force_acl)
+		rc = dp_lookup_tss_build(t, layout, rules, order, n, max_bytes);
+	if (dp_lookup_force_acl || rc == -ENOTSUP || rc == -ERANGE)
+		rc = dp_acl_build(t, layout, rules, order, n, max_bytes);
 	free(order);
 	return rc;
 }
@@ -197,7 +249,7 @@ dp_lookup_build(struct dp_slice *t, enum dp_key_layout layout,
 	int rc = 0;
 
 	if (nb_rules != 0)
-		rc = dp_acl_build(t, layout, rules, nb_rules);
+		rc = dp_filters_build(t, layout, rules, nb_rules);
 	if (rc == 0 && nb_routes != 0)
 		rc = dp_fib_build(t, routes, nb_routes);
 	if (rc != 0)
@@ -208,6 +260,8 @@ dp_lookup_build(struct dp_slice *t, enum dp_key_layout layout,
 void
 dp_lookup_free(struct dp_slice *t)
 {
+	dp_tss_free(t->tss);
+	t->tss = NULL;
 	rte_acl_free(t->acl);
 	t->acl = NULL;
 	rte_fib_free(t->fib);
@@ -226,7 +280,9 @@ dp_lookup_burst(const struct dp_slice *s, struct rte_mbuf **pkts,
 	uint16_t miss[SP_BURST];
 	uint16_t nb_miss = 0;
 
-	if (s->acl != NULL) {
+	if (s->tss != NULL) {
+		dp_tss_lookup_burst(s->tss, keys, n, results);
+	} else if (s->acl != NULL) {
 		for (uint16_t i = 0; i < n; i++)
 			data[i] = (const uint8_t *)&keys[i];
 		rte_acl_classify(s->acl, data, results, n, 1);

@@ -5,11 +5,14 @@
 #define SP_DP_LOOKUP_H
 
 /*
- * lookup: a slice's key -> an action, through the slice's own filter table
- * (an rte_acl context: wildcard key/mask with priority, first match wins,
- * as in the SPP's TCAM) and then its routes (an rte_fib, longest prefix
- * match on the inner IPv4 destination), and last its input binding's
- * default action.
+ * lookup: a slice's key -> an action, through the slice's own filters
+ * (wildcard key/mask with priority, first match wins, as in the SPP's
+ * TCAM) and then its routes (an rte_fib, longest prefix match on the inner
+ * IPv4 destination), and last its input binding's default action.
+ *
+ * The filters are classified by a tuple space (dataplane/tss.h) when
+ * their matches are masks over a few distinct masks, as they usually are,
+ * and by an rte_acl context otherwise (port ranges, many masks).
  *
  * Built by the control plane (dp_lookup_build) into a slice table that is
  * then published under RCU (dataplane/tables.h); read-only on workers.
@@ -30,8 +33,9 @@ struct dp_action;
 
 /*
  * The lookup key a code option's parse stage builds, laid out for rte_acl
- * (network byte order, a one-byte first field, then 4-byte input words).
- * The input binding rides along as the SPP's hidden slice-local field.
+ * (network byte order, a one-byte first field, then 4-byte input words);
+ * the tuple space reads it as three 64-bit words, padding masked out.  The
+ * input binding rides along as the SPP's hidden slice-local field.
  */
 struct dp_key {
 	uint8_t b0;                     /* ipv4: protocol; generic: key[0] */
@@ -90,16 +94,24 @@ struct dp_route {
 };
 
 /*
- * Builds slice table t's classifiers: an ACL context from rules[0..nb_rules)
- * whose match i selects t->filters[i], and a FIB from routes[0..nb_routes)
- * whose route j selects t->routes[j].  Either may be empty (no classifier).
- * The ACL's run-time memory is capped in proportion to the rules.  Returns
- * 0, -ERANGE if the rules do not fit that cap, or another negative errno,
+ * Builds slice table t's classifiers: a tuple space or, if the rules do not
+ * suit one, an ACL context from rules[0..nb_rules) whose match i selects
+ * t->filters[i], and a FIB from routes[0..nb_routes) whose route j selects
+ * t->routes[j].  Either may be empty (no classifier).  The filters'
+ * run-time memory is capped in proportion to the rules.  Returns 0,
+ * -ERANGE if the rules do not fit that cap, or another negative errno,
  * with nothing left allocated on failure.
  */
 int dp_lookup_build(struct dp_slice *t, enum dp_key_layout layout,
 		    const struct dp_rule *rules, uint32_t nb_rules,
 		    const struct dp_route *routes, uint32_t nb_routes);
+
+/*
+ * Test knob: while true, dp_lookup_build() puts filters in an ACL context
+ * even when a tuple space would take them, so that tests can check both
+ * classifiers against the same rules.  Never set outside tests.
+ */
+extern bool dp_lookup_force_acl;
 
 /* Frees what dp_lookup_build() made; safe on a table it never touched. */
 void dp_lookup_free(struct dp_slice *t);

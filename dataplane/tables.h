@@ -96,6 +96,7 @@ struct dp_filter {
 	uint32_t stat;                  /* hit counter slot */
 };
 
+struct dp_tss;
 struct rte_acl_ctx;
 struct rte_fib;
 
@@ -105,11 +106,14 @@ struct dp_slice {
 	uint32_t serial;                /* the slice's, unique on the node */
 	const struct pm_ops *pm;        /* the slice's code option */
 	struct dp_binding bindings[SP_MAX_BINDINGS_PER_SLICE];
-	struct rte_acl_ctx *acl;        /* filters (NULL: none) */
+	/* Its filters, in one of the two (dataplane/lookup.h); both NULL if
+	 * it has none. */
+	struct dp_tss *tss;
+	struct rte_acl_ctx *acl;
 	struct rte_fib *fib;            /* routes (NULL: none) */
 	uint32_t nb_filters;
 	uint32_t nb_routes;
-	struct dp_filter *filters;      /* ACL userdata i+1 -> filters[i] */
+	struct dp_filter *filters;      /* classifier result i+1 -> filters[i] */
 	struct dp_action *routes;       /* FIB next hop j+1 -> routes[j] */
 	uint32_t metered;               /* interfaces with an input reservation */
 	struct rte_meter_srtcm_profile meter_profile[SP_MAX_PORTS];
@@ -123,6 +127,13 @@ struct dp_slice {
 	const struct dp_program *prog;  /* its eBPF program (NULL: none) */
 	struct dp_prog_rate prog_rate;  /* its programs' cycle budget */
 };
+
+/* Whether slice s has filters, and so whether lookup reads its keys for them. */
+static inline bool
+dp_slice_has_filters(const struct dp_slice *s)
+{
+	return s->tss != NULL || s->acl != NULL;
+}
 
 /* The demux key: exact match on where the packet arrived and was sent to.
  * Built from the packet's headers, so all fields are as on the wire. */

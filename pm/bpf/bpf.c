@@ -13,7 +13,7 @@ bpf_parse_burst(const struct dp_slice *s, struct rte_mbuf **pkts,
 		uint16_t n, struct dp_key *keys, uint64_t *drops)
 {
 	(void)drops;
-	if (s->acl == NULL)
+	if (!dp_slice_has_filters(s))
 		return n;
 	for (uint16_t i = 0; i < n; i++) {
 		memset(&keys[i], 0, sizeof(keys[i]));

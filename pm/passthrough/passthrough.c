@@ -14,7 +14,7 @@ passthrough_parse_burst(const struct dp_slice *s, struct rte_mbuf **pkts,
 {
 	(void)drops;
 	/* Only filters read the key, and this option has nothing to refuse. */
-	if (s->acl == NULL)
+	if (!dp_slice_has_filters(s))
 		return n;
 	for (uint16_t i = 0; i < n; i++) {
 		struct dp_key *k = &keys[i];

@@ -6,11 +6,13 @@ slice's reservation and configuration, and OVS's equivalent flows.
 Slice i binds UDP port IN_PORT+i on eth0 and OUT_PORT+i on eth1 and has
 F filters: F - 1 that match none of the traffic, then one, the least
 preferred, that forwards everything out of eth1 (into its first queue if
-it has queues), so that every packet walks the slice's whole ACL.  With
-no filters, the input binding's default action forwards.  With a program,
-every slice runs it and reserves an equal share of a program cycle
-budget far above what one worker can spend.  Traffic, made by pcapgen,
-goes round-robin over the slices' ports.
+it has queues), so that every packet's lookup rules out every other
+filter of its slice first.  (The generic filters are masks, which the
+node classifies in a tuple space; the ipv4 ones have port ranges, which
+go to rte_acl.)  With no filters, the input binding's default action
+forwards.  With a program, every slice runs it and reserves an equal
+share of a program cycle budget far above what one worker can spend.
+Traffic, made by pcapgen, goes round-robin over the slices' ports.
 """
 
 import json

@@ -9,7 +9,8 @@ A scenario is one configuration of the node and its traffic:
                 and 20000+i on eth1
   filters       F filters per slice: F - 1 that match none of the traffic,
                 then one, the least preferred, that forwards everything out
-                of eth1, so that every packet walks its slice's whole ACL
+                of eth1, so that every packet's lookup rules out every
+                other filter of its slice first
                 (0: the input binding's default action forwards it)
   queues        Q queues per slice on its output binding (it forwards into
                 the first); the queue manager paces eth1 at 100 Gbit/s, far

@@ -15,6 +15,8 @@
 #define CU_MAX_REPORTS 10       /* mismatches described per check */
 
 const char *const cu_kind_names[] = { "filter", "route", "default of binding", "?" };
+const char *const cu_cls_names[] = { "any classifier", "a tuple space", "an ACL",
+				     "a forced ACL" };
 
 uint32_t
 cu_prefix_mask(uint8_t len)
@@ -71,6 +73,18 @@ cu_lookup_decode(const struct dp_slice *t, const struct dp_action *a)
 	return (struct cu_outcome){ CU_BAD, 0 };
 }
 
+unsigned int
+cu_heap_blocks(void)
+{
+	struct rte_malloc_socket_stats st;
+	unsigned int n = 0;
+
+	for (int sock = 0; sock < RTE_MAX_NUMA_NODES; sock++)
+		if (rte_malloc_get_socket_stats(sock, &st) == 0)
+			n += st.alloc_count;
+	return n;
+}
+
 struct dp_lcore_stats *
 cu_lookup_stats(uint32_t nb_filters)
 {
@@ -92,6 +106,27 @@ cu_lookup_stats_free(struct dp_lcore_stats *st)
 	if (st != NULL)
 		rte_free(st->filter_hits);
 	rte_free(st);
+}
+
+int
+cu_lookup_build(const char *ctx, struct dp_slice *t, enum dp_key_layout layout,
+		enum cu_cls cls, const struct dp_rule *rules, uint32_t nb_rules,
+		const struct dp_route *routes, uint32_t nb_routes)
+{
+	bool tss;
+	int rc;
+
+	dp_lookup_force_acl = cls == CU_CLS_FORCE_ACL;
+	rc = dp_lookup_build(t, layout, rules, nb_rules, routes, nb_routes);
+	dp_lookup_force_acl = false;
+	if (rc != 0 || nb_rules == 0)
+		return rc;
+	tss = t->tss != NULL;
+	CU_EXPECT(tss != (t->acl != NULL), "%s: %s tuple space and %s ACL", ctx,
+		  tss ? "a" : "no", t->acl != NULL ? "an" : "no");
+	CU_EXPECT(cls == CU_CLS_ANY || tss == (cls == CU_CLS_TSS), "%s: built %s, expected %s",
+		  ctx, tss ? "a tuple space" : "an ACL", cu_cls_names[cls]);
+	return rc;
 }
 
 int
@@ -117,7 +152,7 @@ cu_lookup_burst(struct rte_mempool *mp, const struct dp_slice *t, const struct d
 
 void
 cu_lookup_check(const char *ctx, struct rte_mempool *mp, const struct pm_ops *pm,
-		const struct dp_rule *rules, uint32_t nb_rules,
+		enum cu_cls cls, const struct dp_rule *rules, uint32_t nb_rules,
 		const struct dp_route *routes, uint32_t nb_routes,
 		const struct dp_key *keys, const struct cu_outcome *want, uint32_t nk,
 		uint16_t burst)
@@ -131,7 +166,7 @@ cu_lookup_check(const char *ctx, struct rte_mempool *mp, const struct pm_ops *pm
 	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(hits);
-	rc = dp_lookup_build(t, pm->key_layout, rules, nb_rules, routes, nb_routes);
+	rc = cu_lookup_build(ctx, t, pm->key_layout, cls, rules, nb_rules, routes, nb_routes);
 	CU_EXPECT(rc == 0, "%s: dp_lookup_build: %d (%s)", ctx, rc, strerror(-rc));
 	for (uint32_t at = 0; rc == 0 && at < nk; at += burst) {
 		uint16_t n = (uint16_t)RTE_MIN((uint32_t)burst, nk - at);
@@ -336,6 +371,62 @@ cu_rnd_ipv4_wild_rules(struct dp_rule *rules, uint32_t n)
 	}
 }
 
+/* A port range of 'size' ports (0: all of them) aligned on its size. */
+static void
+cu_rnd_block(uint16_t *lo, uint16_t *hi, uint32_t size)
+{
+	if (size == 0) {
+		*lo = 0;
+		*hi = 65535;
+		return;
+	}
+	*lo = size == 1 && cu_rnd_below(4) == 0 ? 80 : (uint16_t)(cu_rnd() & ~(size - 1));
+	*hi = (uint16_t)(*lo + size - 1);
+}
+
+void
+cu_rnd_ipv4_mask_rules(struct dp_rule *rules, uint32_t n)
+{
+	static const struct {
+		bool any_binding, any_proto;
+		uint8_t src_len, dst_len;
+		uint32_t sports, dports;        /* block sizes, 0: all ports */
+	} shapes[] = {
+		{ true, true, 0, 24, 0, 0 },
+		{ true, false, 0, 16, 0, 1 },
+		{ false, false, 16, 32, 0, 1 },
+		{ true, true, 8, 0, 0, 0 },
+		{ false, true, 0, 20, 0, 1024 },
+		{ true, false, 24, 24, 1, 1 },
+		{ false, false, 0, 0, 0, 1 },
+		{ true, true, 32, 8, 0, 256 },
+	};
+
+	for (uint32_t i = 0; i < n; i++) {
+		struct dp_match *m = &rules[i].match;
+
+		if (i > 0 && cu_rnd_below(10) == 0) {
+			*m = rules[cu_rnd_below(i)].match;
+		} else {
+			unsigned int k = cu_rnd_below(CU_DIM(shapes));
+
+			memset(m, 0, sizeof(*m));
+			m->any_binding = shapes[k].any_binding;
+			m->binding = m->any_binding ? 0 : (uint8_t)cu_rnd_below(CU_NB_BINDINGS);
+			m->ipv4.any_proto = shapes[k].any_proto;
+			m->ipv4.proto = m->ipv4.any_proto ? 0 : cu_rnd_protos[cu_rnd_below(3)];
+			m->ipv4.src_len = shapes[k].src_len;
+			m->ipv4.src = cu_rnd() & cu_prefix_mask(m->ipv4.src_len);
+			m->ipv4.dst_len = shapes[k].dst_len;
+			m->ipv4.dst = cu_rnd() & cu_prefix_mask(m->ipv4.dst_len);
+			cu_rnd_block(&m->ipv4.sport_lo, &m->ipv4.sport_hi, shapes[k].sports);
+			cu_rnd_block(&m->ipv4.dport_lo, &m->ipv4.dport_hi, shapes[k].dports);
+		}
+		rules[i].priority = cu_rnd_below(64);
+		rules[i].id = (i * 7919u) % n;
+	}
+}
+
 /* A value in [lo, hi], an end of it half the time. */
 static uint16_t
 cu_rnd_in(uint16_t lo, uint16_t hi)
@@ -409,6 +500,66 @@ cu_rnd_generic_rules(struct dp_rule *rules, uint32_t n, bool fixed)
 		}
 		for (unsigned int b = 0; b < DP_KEY_BYTES; b++)
 			m->generic.key[b] = cu_rnd_gbyte();
+	}
+}
+
+/* A random mask: the binding or any, and four of bytes 0, 1, 5, 9 and 13
+ * (one in each ACL field, or rte_acl takes far fewer filters), the first
+ * of them partial one time in four. */
+static void
+cu_rnd_generic_mask(struct dp_match *m)
+{
+	static const uint8_t at[] = { 0, 1, 5, 9, 13 };
+	unsigned int skip = cu_rnd_below(CU_DIM(at));
+
+	memset(m, 0, sizeof(*m));
+	m->any_binding = cu_rnd_below(2) == 0;
+	for (unsigned int k = 0; k < CU_DIM(at); k++)
+		if (k != skip)
+			m->generic.mask[at[k]] = 0xff;
+	if (cu_rnd_below(4) == 0)
+		m->generic.mask[at[(skip + 1) % CU_DIM(at)]] = (uint8_t)(cu_rnd() | 0x81);
+}
+
+/* Whether matches x and y have the same mask. */
+static bool
+cu_same_mask(const struct dp_match *x, const struct dp_match *y)
+{
+	return x->any_binding == y->any_binding &&
+	       memcmp(x->generic.mask, y->generic.mask, DP_KEY_BYTES) == 0;
+}
+
+void
+cu_rnd_generic_mask_rules(struct dp_rule *rules, uint32_t n, unsigned int nb_masks)
+{
+	struct dp_match masks[CU_MAX_MASKS];
+
+	for (unsigned int k = 0; k < nb_masks; k++) {
+		bool dup;
+
+		do {
+			cu_rnd_generic_mask(&masks[k]);
+			dup = false;
+			for (unsigned int j = 0; j < k; j++)
+				dup |= cu_same_mask(&masks[j], &masks[k]);
+		} while (dup);
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		struct dp_match *m = &rules[i].match;
+
+		if (i >= nb_masks && cu_rnd_below(10) == 0) {
+			/* The same masked key, other bits under the zero mask. */
+			*m = rules[cu_rnd_below(i)].match;
+			for (unsigned int b = 0; b < DP_KEY_BYTES; b++)
+				m->generic.key[b] ^= (uint8_t)(cu_rnd() & ~m->generic.mask[b]);
+		} else {
+			*m = masks[i < nb_masks ? i : cu_rnd_below(nb_masks)];
+			m->binding = m->any_binding ? 0 : (uint8_t)cu_rnd_below(CU_NB_BINDINGS);
+			for (unsigned int b = 0; b < DP_KEY_BYTES; b++)
+				m->generic.key[b] = cu_rnd_gbyte();
+		}
+		rules[i].priority = cu_rnd_below(32);
+		rules[i].id = (i * 7919u) % n;
 	}
 }
 

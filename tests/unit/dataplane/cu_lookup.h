@@ -43,6 +43,17 @@ struct cu_outcome {
 /* "filter", "route", ... indexed by enum cu_kind. */
 extern const char *const cu_kind_names[];
 
+/* Which filter classifier a build makes, and what the test asserts of it. */
+enum cu_cls {
+	CU_CLS_ANY,             /* dp_lookup_build()'s choice, whichever it is */
+	CU_CLS_TSS,             /* its choice, which must be the tuple space */
+	CU_CLS_ACL,             /* its choice, which must be rte_acl */
+	CU_CLS_FORCE_ACL,       /* rte_acl, forced with dp_lookup_force_acl */
+};
+
+/* "any classifier", "tuple space", ... indexed by enum cu_cls. */
+extern const char *const cu_cls_names[];
+
 /* The mask of an IPv4 prefix of 'len' bits, host order. */
 uint32_t cu_prefix_mask(uint8_t len);
 
@@ -52,6 +63,18 @@ struct dp_slice *cu_lookup_table(const struct pm_ops *pm, uint32_t nb_filters,
 
 /* What 'a', a result of a lookup in t, is; CU_BAD if nothing of t. */
 struct cu_outcome cu_lookup_decode(const struct dp_slice *t, const struct dp_action *a);
+
+/*
+ * dp_lookup_build() of t, forcing rte_acl if 'cls' says so, then asserts
+ * that a table with filters has exactly the classifier 'cls' asks for;
+ * 'ctx' names the case in failures.  Returns what dp_lookup_build() did.
+ */
+int cu_lookup_build(const char *ctx, struct dp_slice *t, enum dp_key_layout layout,
+		    enum cu_cls cls, const struct dp_rule *rules, uint32_t nb_rules,
+		    const struct dp_route *routes, uint32_t nb_routes);
+
+/* Blocks allocated from DPDK's heaps, which ASan does not see. */
+unsigned int cu_heap_blocks(void);
 
 /* Zeroed worker counters with 'nb_filters' hit counters; NULL if out of
  * memory.  cu_lookup_stats_free() accepts NULL. */
@@ -68,12 +91,13 @@ int cu_lookup_burst(struct rte_mempool *mp, const struct dp_slice *t,
 		    struct dp_lcore_stats *st);
 
 /*
- * Builds a table of 'pm' from the rules and routes, looks up keys[0..nk)
- * in bursts of 'burst' and asserts that each gets want[] and that the hit
- * counters count what want[] says; 'ctx' names the case in failures.
+ * Builds a table of 'pm' from the rules and routes with cu_lookup_build(),
+ * looks up keys[0..nk) in bursts of 'burst' and asserts that each gets
+ * want[] and that the hit counters count what want[] says; 'ctx' names the
+ * case in failures.
  */
 void cu_lookup_check(const char *ctx, struct rte_mempool *mp, const struct pm_ops *pm,
-		     const struct dp_rule *rules, uint32_t nb_rules,
+		     enum cu_cls cls, const struct dp_rule *rules, uint32_t nb_rules,
 		     const struct dp_route *routes, uint32_t nb_routes,
 		     const struct dp_key *keys, const struct cu_outcome *want, uint32_t nk,
 		     uint16_t burst);
@@ -105,6 +129,11 @@ void cu_rnd_ipv4_rules(struct dp_rule *rules, uint32_t n);
  * more than the classifier takes. */
 void cu_rnd_ipv4_wild_rules(struct dp_rule *rules, uint32_t n);
 
+/* IPv4 filters a tuple space takes: eight shapes of match (which fields,
+ * prefix lengths, ports one, all or an aligned block), a tenth with the
+ * match of an earlier one; priorities and ids as above. */
+void cu_rnd_ipv4_mask_rules(struct dp_rule *rules, uint32_t n);
+
 /* A key inside match m (ports often at a range's end), else inside route
  * r, else anywhere (both NULL); a quarter of those inside m are pushed
  * just out by one address bit or one port. */
@@ -114,6 +143,15 @@ struct dp_key cu_rnd_ipv4_key(const struct dp_match *m, const struct dp_route *r
  * (one in each ACL field) if 'fixed', else any 4, the first of them under a
  * random partial mask.  Key bits under zero mask bits are random too. */
 void cu_rnd_generic_rules(struct dp_rule *rules, uint32_t n, bool fixed);
+
+/* The most masks cu_rnd_generic_mask_rules() draws. */
+#define CU_MAX_MASKS 16
+
+/* Generic filters on exactly 'nb_masks' distinct masks (binding or any,
+ * four of five bytes, one in each ACL field, one of them partial now and
+ * then), each used; key bits under zero mask bits are random; a tenth
+ * have the masked key of an earlier one. */
+void cu_rnd_generic_mask_rules(struct dp_rule *rules, uint32_t n, unsigned int nb_masks);
 
 /* A generic key inside match m (NULL: anywhere), now and then one bit out. */
 struct dp_key cu_rnd_generic_key(const struct dp_match *m);

@@ -6,7 +6,9 @@
  * lowest priority, then lowest id, whatever the prefix lengths), then its
  * routes (longest prefix on the destination), then the input binding's
  * default action, on tables whose results name themselves
- * (tests/unit/dataplane/cu_lookup.h).
+ * (tests/unit/dataplane/cu_lookup.h).  Filter cases run through the
+ * classifier dp_lookup_build() picks and again through a forced rte_acl;
+ * tests/unit/dataplane/test_tss.c tests the tuple space's own cases.
  */
 
 #include "dataplane/lookup.h"
@@ -16,12 +18,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <rte_malloc.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 
 #include "dataplane/meta.h"
 #include "dataplane/tables.h"
+#include "dataplane/tss.h"
 #include "pm/ipv4/ipv4.h"
 #include "pm/passthrough/passthrough.h"
 #include "tests/unit/cu_main.h"
@@ -51,19 +53,6 @@ lookup_suite_clean(void)
 	rte_mempool_free(pool);
 	pool = NULL;
 	return avail == POOL_SIZE ? 0 : -1;
-}
-
-/* Blocks allocated from DPDK's heaps, which ASan does not see. */
-static unsigned int
-heap_used(void)
-{
-	struct rte_malloc_socket_stats st;
-	unsigned int n = 0;
-
-	for (int sock = 0; sock < RTE_MAX_NUMA_NODES; sock++)
-		if (rte_malloc_get_socket_stats(sock, &st) == 0)
-			n += st.alloc_count;
-	return n;
 }
 
 /* ---- DP_KEY_IPV4: table-driven cases ---- */
@@ -211,7 +200,7 @@ static const struct lcase ipv4_cases[] = {
 
 /* Runs case c with its filters and routes in the given or reverse order. */
 static void
-run_ipv4_case(const struct lcase *c, bool reverse)
+run_ipv4_case(const struct lcase *c, bool reverse, enum cu_cls cls)
 {
 	struct dp_rule rules[6];
 	struct dp_route routes[5];
@@ -257,16 +246,20 @@ run_ipv4_case(const struct lcase *c, bool reverse)
 			if (rules[i].id == p->want)
 				want[np].idx = i;
 	}
-	snprintf(ctx, sizeof(ctx), "%s%s", c->name, reverse ? " (reversed)" : "");
-	cu_lookup_check(ctx, pool, &pm_ipv4_ops, rules, nf, routes, nr, keys, want, np, SP_BURST);
+	snprintf(ctx, sizeof(ctx), "%s%s, %s", c->name, reverse ? " (reversed)" : "",
+		 cu_cls_names[cls]);
+	cu_lookup_check(ctx, pool, &pm_ipv4_ops, cls, rules, nf, routes, nr, keys, want, np,
+			SP_BURST);
 }
 
 static void
 test_ipv4_cases(void)
 {
 	for (size_t i = 0; i < CU_DIM(ipv4_cases); i++) {
-		run_ipv4_case(&ipv4_cases[i], false);
-		run_ipv4_case(&ipv4_cases[i], true);
+		run_ipv4_case(&ipv4_cases[i], false, CU_CLS_ANY);
+		run_ipv4_case(&ipv4_cases[i], true, CU_CLS_ANY);
+		run_ipv4_case(&ipv4_cases[i], false, CU_CLS_FORCE_ACL);
+		run_ipv4_case(&ipv4_cases[i], true, CU_CLS_FORCE_ACL);
 	}
 }
 
@@ -276,8 +269,14 @@ test_ipv4_cases(void)
 #define RND_ROUTES 32
 #define RND_KEYS 5000
 
+/*
+ * RND_FILTERS filters from 'gen' and RND_ROUTES routes against the
+ * reference over RND_KEYS keys, built as 'cls' says and, if that is the
+ * tuple space, again with rte_acl.
+ */
 static void
-test_ipv4_random(void)
+check_ipv4_random(const char *ctx, void (*gen)(struct dp_rule *, uint32_t), uint64_t seed,
+		  enum cu_cls cls)
 {
 	struct dp_rule *rules = calloc(RND_FILTERS, sizeof(*rules));
 	struct dp_route routes[RND_ROUTES];
@@ -288,8 +287,8 @@ test_ipv4_random(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(rules);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(keys);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(want);
-	cu_rnd_seed(0x5eed1234abcdULL);
-	cu_rnd_ipv4_rules(rules, RND_FILTERS);
+	cu_rnd_seed(seed);
+	gen(rules, RND_FILTERS);
 	for (uint32_t j = 0; j < RND_ROUTES; j++) {
 		/* Eight nested in 10.0.0.0/8, the others anywhere. */
 		uint8_t len = (uint8_t)(j < 8 ? 8 + 3 * j : 8 + j % 25);
@@ -308,19 +307,38 @@ test_ipv4_random(void)
 	}
 	/* The draw exercises filters, routes and defaults alike. */
 	CU_EXPECT(kinds[CU_FILTER] > 1000 && kinds[CU_ROUTE] > 500 && kinds[CU_DEFAULT] > 300,
-		  "random keys: %u filter, %u route, %u default results", kinds[CU_FILTER],
+		  "%s: %u filter, %u route, %u default results", ctx, kinds[CU_FILTER],
 		  kinds[CU_ROUTE], kinds[CU_DEFAULT]);
-	cu_lookup_check("1000 random filters", pool, &pm_ipv4_ops, rules, RND_FILTERS, routes,
-			RND_ROUTES, keys, want, RND_KEYS, SP_BURST);
+	cu_lookup_check(ctx, pool, &pm_ipv4_ops, cls, rules, RND_FILTERS, routes, RND_ROUTES,
+			keys, want, RND_KEYS, SP_BURST);
+	if (cls == CU_CLS_TSS)
+		cu_lookup_check(ctx, pool, &pm_ipv4_ops, CU_CLS_FORCE_ACL, rules, RND_FILTERS,
+				routes, RND_ROUTES, keys, want, RND_KEYS, SP_BURST);
 	free(rules);
 	free(keys);
 	free(want);
 }
 
+/* Port ranges and prefixes of every length: rte_acl's. */
+static void
+test_ipv4_random(void)
+{
+	check_ipv4_random("1000 random filters", cu_rnd_ipv4_rules, 0x5eed1234abcdULL,
+			  CU_CLS_ACL);
+}
+
+/* Eight shapes of mask: the tuple space's, and the same through rte_acl. */
+static void
+test_ipv4_random_masks(void)
+{
+	check_ipv4_random("1000 random filters on 8 masks", cu_rnd_ipv4_mask_rules,
+			  0xfeedface1234ULL, CU_CLS_TSS);
+}
+
 /* One burst of 32 mixed keys gives what 32 bursts of one give, actions
  * and hit counts alike, and what the reference says. */
 static void
-test_burst_vs_single(void)
+check_burst_vs_single(enum cu_cls cls)
 {
 	static const struct dp_rule rules[] = {
 		{ 10, 1, { .any_binding = true, .ipv4 = { .dst = CU_IPV4(10, 1, 0, 0),
@@ -342,8 +360,8 @@ test_burst_vs_single(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(st[0]);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(st[1]);
-	CU_ASSERT_EQUAL_FATAL(dp_lookup_build(t, DP_KEY_IPV4, rules, CU_DIM(rules), routes,
-					      CU_DIM(routes)), 0);
+	CU_ASSERT_EQUAL_FATAL(cu_lookup_build(cu_cls_names[cls], t, DP_KEY_IPV4, cls, rules,
+					      CU_DIM(rules), routes, CU_DIM(routes)), 0);
 	for (uint32_t i = 0; i < SP_BURST; i++)
 		keys[i] = cu_key_ipv4(i % CU_NB_BINDINGS, i % 3 ? 6 : 17,
 				      CU_IPV4(10, 9 * (i / 2 % 2), 0, 1),
@@ -359,7 +377,8 @@ test_burst_vs_single(void)
 		seen[w.kind]++;
 		CU_EXPECT(burst[i].kind == single[i].kind && burst[i].idx == single[i].idx &&
 			  burst[i].kind == w.kind && burst[i].idx == w.idx,
-			  "key %u: burst got %s %u, single %s %u, reference %s %u", i,
+			  "%s: key %u: burst got %s %u, single %s %u, reference %s %u",
+			  cu_cls_names[cls], i,
 			  cu_kind_names[burst[i].kind], burst[i].idx,
 			  cu_kind_names[single[i].kind], single[i].idx,
 			  cu_kind_names[w.kind], w.idx);
@@ -367,8 +386,9 @@ test_burst_vs_single(void)
 	CU_EXPECT(seen[CU_FILTER] && seen[CU_ROUTE] && seen[CU_DEFAULT], "the burst is mixed");
 	for (uint32_t i = 0; i < CU_DIM(rules); i++)
 		CU_EXPECT(st[0]->filter_hits[i] == st[1]->filter_hits[i] &&
-			  st[0]->filter_hits[i] != 0, "filter_hits[%u]: %lu in a burst, %lu alone",
-			  i, (unsigned long)st[0]->filter_hits[i],
+			  st[0]->filter_hits[i] != 0,
+			  "%s: filter_hits[%u]: %lu in a burst, %lu alone",
+			  cu_cls_names[cls], i, (unsigned long)st[0]->filter_hits[i],
 			  (unsigned long)st[1]->filter_hits[i]);
 	dp_lookup_free(t);
 	dp_slice_free(t);
@@ -376,10 +396,17 @@ test_burst_vs_single(void)
 	cu_lookup_stats_free(st[1]);
 }
 
+static void
+test_burst_vs_single(void)
+{
+	check_burst_vs_single(CU_CLS_TSS);
+	check_burst_vs_single(CU_CLS_FORCE_ACL);
+}
+
 /* Hit counters: slot t->filters[i].stat counts filter i's packets, and
  * counts add up over bursts. */
 static void
-test_hits(void)
+check_hits(enum cu_cls cls)
 {
 	static const struct dp_rule rules[] = {
 		{ 1, 1, { .any_binding = true, .ipv4 = { .proto = 6, .sport_hi = 65535,
@@ -400,24 +427,33 @@ test_hits(void)
 	/* Counter slots that are not the filters' indices. */
 	for (uint32_t i = 0; i < CU_DIM(rules); i++)
 		t->filters[i].stat = 6 - i;
-	CU_ASSERT_EQUAL_FATAL(dp_lookup_build(t, DP_KEY_IPV4, rules, CU_DIM(rules), NULL, 0), 0);
+	CU_ASSERT_EQUAL_FATAL(cu_lookup_build(cu_cls_names[cls], t, DP_KEY_IPV4, cls, rules,
+					      CU_DIM(rules), NULL, 0), 0);
 	for (uint32_t i = 0; i < CU_DIM(protos); i++)
 		keys[i] = cu_key_ipv4(0, protos[i], 1, 2, 3, 4);
 	for (int round = 1; round <= 3; round++) {
-		char ctx[32];
+		char ctx[64];
 
 		CU_ASSERT_FATAL(cu_lookup_burst(pool, t, keys, CU_DIM(protos), got, st) == 0);
-		snprintf(ctx, sizeof(ctx), "after %d bursts", round);
+		snprintf(ctx, sizeof(ctx), "%s, after %d bursts", cu_cls_names[cls], round);
 		CU_EXPECT_UINT(st->filter_hits[6], 5 * round, ctx);
 		CU_EXPECT_UINT(st->filter_hits[5], 3 * round, ctx);
 		CU_EXPECT_UINT(st->filter_hits[4], 0, ctx);
 		CU_EXPECT_UINT(st->filter_hits[0] + st->filter_hits[1] + st->filter_hits[2] +
 			       st->filter_hits[3] + st->filter_hits[7], 0, ctx);
 	}
-	CU_EXPECT(got[4].kind == CU_DEFAULT && got[9].kind == CU_DEFAULT, "misses");
+	CU_EXPECT(got[4].kind == CU_DEFAULT && got[9].kind == CU_DEFAULT, "%s: misses",
+		  cu_cls_names[cls]);
 	dp_lookup_free(t);
 	dp_slice_free(t);
 	cu_lookup_stats_free(st);
+}
+
+static void
+test_hits(void)
+{
+	check_hits(CU_CLS_TSS);
+	check_hits(CU_CLS_FORCE_ACL);
 }
 
 /* ---- DP_KEY_GENERIC (passthrough) ---- */
@@ -474,8 +510,10 @@ test_generic_cases(void)
 			want[n] = g->p[n].hit ? (struct cu_outcome){ CU_FILTER, 0 } :
 				  (struct cu_outcome){ CU_DEFAULT, g->p[n].binding };
 		}
-		cu_lookup_check(g->name, pool, &pm_passthrough_ops, &g->rule, 1, NULL, 0, keys,
-				want, n, SP_BURST);
+		cu_lookup_check(g->name, pool, &pm_passthrough_ops, CU_CLS_TSS, &g->rule, 1,
+				NULL, 0, keys, want, n, SP_BURST);
+		cu_lookup_check(g->name, pool, &pm_passthrough_ops, CU_CLS_FORCE_ACL, &g->rule,
+				1, NULL, 0, keys, want, n, SP_BURST);
 	}
 }
 
@@ -500,25 +538,26 @@ test_generic_exact(void)
 		want[1 + bit] = (struct cu_outcome){ CU_DEFAULT, 1 };
 		b[bit / 8] ^= (uint8_t)(1u << (bit % 8));
 	}
-	cu_lookup_check("14-byte exact match", pool, &pm_passthrough_ops, &rule, 1, NULL, 0,
-			keys, want, CU_DIM(keys), SP_BURST);
+	cu_lookup_check("14-byte exact match", pool, &pm_passthrough_ops, CU_CLS_TSS, &rule, 1,
+			NULL, 0, keys, want, CU_DIM(keys), SP_BURST);
+	cu_lookup_check("14-byte exact match", pool, &pm_passthrough_ops, CU_CLS_FORCE_ACL,
+			&rule, 1, NULL, 0, keys, want, CU_DIM(keys), SP_BURST);
 }
 
-/* nb_rules random rules against the reference over nk random keys. */
+/*
+ * rules[0..nb_rules) against the reference over nk random keys, built as
+ * 'cls' says and, if 'also_acl', again with rte_acl forced.
+ */
 static void
-check_generic_random(const char *ctx, uint32_t nb_rules, bool fixed, uint64_t seed,
-		     uint32_t nk)
+check_generic_random(const char *ctx, const struct dp_rule *rules, uint32_t nb_rules,
+		     uint32_t nk, enum cu_cls cls, bool also_acl)
 {
-	struct dp_rule *rules = calloc(nb_rules, sizeof(*rules));
 	struct dp_key *keys = calloc(nk, sizeof(*keys));
 	struct cu_outcome *want = calloc(nk, sizeof(*want));
 	uint32_t hits = 0;
 
-	CU_ASSERT_PTR_NOT_NULL_FATAL(rules);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(keys);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(want);
-	cu_rnd_seed(seed);
-	cu_rnd_generic_rules(rules, nb_rules, fixed);
 	for (uint32_t k = 0; k < nk; k++) {
 		/* Half inside a rule, some of those one bit out of it. */
 		keys[k] = cu_rnd_generic_key(cu_rnd_below(2) ?
@@ -527,9 +566,11 @@ check_generic_random(const char *ctx, uint32_t nb_rules, bool fixed, uint64_t se
 		hits += want[k].kind == CU_FILTER;
 	}
 	CU_EXPECT(hits > nk / 5 && hits < nk - nk / 5, "%s: %u of %u keys hit", ctx, hits, nk);
-	cu_lookup_check(ctx, pool, &pm_passthrough_ops, rules, nb_rules, NULL, 0, keys, want,
-			nk, SP_BURST);
-	free(rules);
+	cu_lookup_check(ctx, pool, &pm_passthrough_ops, cls, rules, nb_rules, NULL, 0, keys,
+			want, nk, SP_BURST);
+	if (also_acl)
+		cu_lookup_check(ctx, pool, &pm_passthrough_ops, CU_CLS_FORCE_ACL, rules,
+				nb_rules, NULL, 0, keys, want, nk, SP_BURST);
 	free(keys);
 	free(want);
 }
@@ -537,16 +578,63 @@ check_generic_random(const char *ctx, uint32_t nb_rules, bool fixed, uint64_t se
 static void
 test_generic_random(void)
 {
-	check_generic_random("1000 generic filters on bytes 0, 5, 9, 13", RND_FILTERS, true,
-			     0x9e3779b97f4a7c15ULL, RND_KEYS);
-	/* A few at a time: ten can be past the classifier's memory cap. */
+	struct dp_rule *rules = calloc(RND_FILTERS, sizeof(*rules));
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rules);
+	cu_rnd_seed(0x9e3779b97f4a7c15ULL);
+	cu_rnd_generic_rules(rules, RND_FILTERS, true);
+	check_generic_random("1000 generic filters on bytes 0, 5, 9, 13", rules, RND_FILTERS,
+			     RND_KEYS, CU_CLS_TSS, true);
+	/* A few at a time: ten can be past the ACL's memory cap. */
 	for (uint64_t seed = 1; seed <= 20; seed++) {
 		char ctx[64];
 
 		snprintf(ctx, sizeof(ctx), "5 generic filters on any bytes, seed %lu",
 			 (unsigned long)seed);
-		check_generic_random(ctx, 5, false, seed * 0x2545F4914F6CDD1DULL, 500);
+		cu_rnd_seed(seed * 0x2545F4914F6CDD1DULL);
+		cu_rnd_generic_rules(rules, 5, false);
+		check_generic_random(ctx, rules, 5, 500, CU_CLS_TSS, true);
 	}
+	free(rules);
+}
+
+/*
+ * Filters on a given number of masks: up to DP_TSS_MAX_TUPLES in the tuple
+ * space, more in rte_acl.  rte_acl takes only about a hundred filters on
+ * eight or more masks within its memory cap, so the checks of the same
+ * rules through both are that small.
+ */
+static void
+test_generic_random_masks(void)
+{
+	static const struct {
+		unsigned int nb_masks;
+		uint32_t nb_rules;
+		uint64_t seed;
+		enum cu_cls cls;
+		bool also_acl;
+	} cases[] = {
+		{ 1, RND_FILTERS, 0xc0ffee, CU_CLS_TSS, true },
+		{ 3, RND_FILTERS, 0xc0ffef, CU_CLS_TSS, true },
+		{ DP_TSS_MAX_TUPLES, RND_FILTERS, 0xc0fff0, CU_CLS_TSS, false },
+		{ DP_TSS_MAX_TUPLES, 60, 0xc0fff1, CU_CLS_TSS, true },
+		{ DP_TSS_MAX_TUPLES + 1, 60, 0xc0fff2, CU_CLS_ACL, false },
+		{ CU_MAX_MASKS, 60, 0xc0fff3, CU_CLS_ACL, false },
+	};
+	struct dp_rule *rules = calloc(RND_FILTERS, sizeof(*rules));
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rules);
+	for (size_t c = 0; c < CU_DIM(cases); c++) {
+		char ctx[64];
+
+		snprintf(ctx, sizeof(ctx), "%u generic filters on %u masks", cases[c].nb_rules,
+			 cases[c].nb_masks);
+		cu_rnd_seed(cases[c].seed);
+		cu_rnd_generic_mask_rules(rules, cases[c].nb_rules, cases[c].nb_masks);
+		check_generic_random(ctx, rules, cases[c].nb_rules, RND_KEYS, cases[c].cls,
+				     cases[c].also_acl);
+	}
+	free(rules);
 }
 
 /* ---- build and free ---- */
@@ -554,7 +642,7 @@ test_generic_random(void)
 static void
 test_build_empty(void)
 {
-	unsigned int base = heap_used();
+	unsigned int base = cu_heap_blocks();
 	struct dp_slice *t = cu_lookup_table(&pm_ipv4_ops, 0, 0);
 	struct dp_lcore_stats *st = cu_lookup_stats(0);
 	struct dp_key keys[3] = {
@@ -567,7 +655,7 @@ test_build_empty(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
 	dp_lookup_free(t);      /* never built */
 	CU_EXPECT_INT(dp_lookup_build(t, DP_KEY_IPV4, NULL, 0, NULL, 0), 0, "empty build");
-	CU_EXPECT(t->acl == NULL && t->fib == NULL, "an empty build made a classifier");
+	CU_EXPECT(!dp_slice_has_filters(t) && t->fib == NULL, "an empty build made a classifier");
 	CU_ASSERT_FATAL(cu_lookup_burst(pool, t, keys, 3, got, st) == 0);
 	for (unsigned int i = 0; i < 3; i++)
 		CU_EXPECT(got[i].kind == CU_DEFAULT &&
@@ -575,14 +663,15 @@ test_build_empty(void)
 			  "key %u: got %s %u", i, cu_kind_names[got[i].kind], got[i].idx);
 	dp_lookup_free(t);
 	dp_lookup_free(t);
-	CU_EXPECT(t->acl == NULL && t->fib == NULL, "after free");
+	CU_EXPECT(!dp_slice_has_filters(t) && t->fib == NULL, "after free");
 	dp_slice_free(t);
 	cu_lookup_stats_free(st);
-	CU_EXPECT_UINT(heap_used(), base, "DPDK heap blocks");
+	CU_EXPECT_UINT(cu_heap_blocks(), base, "DPDK heap blocks");
 }
 
-/* Filters only, routes only, both: each makes its classifier alone; free
- * is idempotent and gives every DPDK heap block back. */
+/* Filters only (in either classifier), routes only, both: each makes its
+ * classifier alone; free is idempotent and gives every DPDK heap block
+ * back. */
 static void
 test_build_free(void)
 {
@@ -592,22 +681,32 @@ test_build_free(void)
 	static const struct {
 		const char *name;
 		uint32_t nr, nro;
-	} cases[] = { { "filters only", 1, 0 }, { "routes only", 0, 1 }, { "both", 1, 1 } };
+		enum cu_cls cls;
+	} cases[] = {
+		{ "filters only", 1, 0, CU_CLS_TSS },
+		{ "filters only, in an ACL", 1, 0, CU_CLS_FORCE_ACL },
+		{ "routes only", 0, 1, CU_CLS_ANY },
+		{ "both", 1, 1, CU_CLS_TSS },
+		{ "both, filters in an ACL", 1, 1, CU_CLS_FORCE_ACL },
+	};
 
 	for (size_t c = 0; c < CU_DIM(cases); c++) {
-		unsigned int base = heap_used();
+		unsigned int base = cu_heap_blocks();
 		struct dp_slice *t = cu_lookup_table(&pm_ipv4_ops, cases[c].nr, cases[c].nro);
 
 		CU_ASSERT_PTR_NOT_NULL_FATAL(t);
-		CU_EXPECT_INT(dp_lookup_build(t, DP_KEY_IPV4, &rule, cases[c].nr, &route,
-					      cases[c].nro), 0, cases[c].name);
-		CU_EXPECT((t->acl != NULL) == (cases[c].nr != 0), "%s: acl", cases[c].name);
+		CU_EXPECT_INT(cu_lookup_build(cases[c].name, t, DP_KEY_IPV4, cases[c].cls, &rule,
+					      cases[c].nr, &route, cases[c].nro), 0,
+			      cases[c].name);
+		CU_EXPECT(dp_slice_has_filters(t) == (cases[c].nr != 0), "%s: filters",
+			  cases[c].name);
 		CU_EXPECT((t->fib != NULL) == (cases[c].nro != 0), "%s: fib", cases[c].name);
 		dp_lookup_free(t);
-		CU_EXPECT(t->acl == NULL && t->fib == NULL, "%s: after free", cases[c].name);
+		CU_EXPECT(t->tss == NULL && t->acl == NULL && t->fib == NULL,
+			  "%s: after free", cases[c].name);
 		dp_lookup_free(t);
 		dp_slice_free(t);
-		CU_EXPECT_UINT(heap_used(), base, cases[c].name);
+		CU_EXPECT_UINT(cu_heap_blocks(), base, cases[c].name);
 	}
 }
 
@@ -619,16 +718,16 @@ test_build_refused(void)
 		.ipv4 = { .any_proto = true, .sport_hi = 65535, .dport_hi = 65535 } } };
 	static const struct dp_route routes[] = { { CU_IPV4(10, 0, 0, 0), 8 },
 						  { CU_IPV4(10, 0, 0, 0), 33 } };
-	unsigned int base = heap_used();
+	unsigned int base = cu_heap_blocks();
 	struct dp_slice *t = cu_lookup_table(&pm_ipv4_ops, 1, 2);
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
 	CU_EXPECT(dp_lookup_build(t, DP_KEY_IPV4, &rule, 1, routes, 2) < 0,
 		  "a /33 route was accepted");
-	CU_EXPECT(t->acl == NULL && t->fib == NULL, "a refused build left a classifier");
+	CU_EXPECT(!dp_slice_has_filters(t) && t->fib == NULL, "a refused build left a classifier");
 	dp_lookup_free(t);
 	dp_slice_free(t);
-	CU_EXPECT_UINT(heap_used(), base, "DPDK heap blocks after a refused build");
+	CU_EXPECT_UINT(cu_heap_blocks(), base, "DPDK heap blocks after a refused build");
 }
 
 /*
@@ -651,7 +750,7 @@ test_build_too_complex(void)
 	for (size_t c = 0; c < CU_DIM(cases); c++) {
 		struct dp_rule *rules = calloc(RND_FILTERS, sizeof(*rules));
 		struct dp_slice *t = cu_lookup_table(cases[c].pm, RND_FILTERS, 0);
-		unsigned int base = heap_used();
+		unsigned int base = cu_heap_blocks();
 
 		CU_ASSERT_PTR_NOT_NULL_FATAL(rules);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(t);
@@ -662,9 +761,9 @@ test_build_too_complex(void)
 			cu_rnd_generic_rules(rules, RND_FILTERS, false);
 		CU_EXPECT_INT(dp_lookup_build(t, cases[c].pm->key_layout, rules, RND_FILTERS,
 					      NULL, 0), -ERANGE, cases[c].name);
-		CU_EXPECT(t->acl == NULL && t->fib == NULL, "%s: a classifier was left",
+		CU_EXPECT(!dp_slice_has_filters(t) && t->fib == NULL, "%s: a classifier was left",
 			  cases[c].name);
-		CU_EXPECT_UINT(heap_used(), base, cases[c].name);
+		CU_EXPECT_UINT(cu_heap_blocks(), base, cases[c].name);
 		dp_slice_free(t);
 		free(rules);
 	}
@@ -675,12 +774,14 @@ static const struct cu_case ipv4_suite[] = {
 	CU_CASE(test_hits),
 	CU_CASE(test_burst_vs_single),
 	CU_CASE(test_ipv4_random),
+	CU_CASE(test_ipv4_random_masks),
 };
 
 static const struct cu_case generic_suite[] = {
 	CU_CASE(test_generic_cases),
 	CU_CASE(test_generic_exact),
 	CU_CASE(test_generic_random),
+	CU_CASE(test_generic_random_masks),
 };
 
 static const struct cu_case build_suite[] = {
