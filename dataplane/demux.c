@@ -4,6 +4,7 @@
 #include "dataplane/demux.h"
 
 #include <rte_ether.h>
+#include <rte_prefetch.h>
 #include <rte_ip.h>
 #include <rte_udp.h>
 
@@ -11,6 +12,9 @@
 #include "dataplane/tables.h"
 
 #define DP_DEMUX_ACCEPT (-1)
+
+/* How many packets ahead dp_demux_burst() prefetches headers, as l3fwd. */
+#define DP_DEMUX_PREFETCH 3
 
 int
 dp_demux_check(struct rte_mbuf *m)
@@ -82,58 +86,44 @@ dp_demux_check(struct rte_mbuf *m)
 }
 
 uint16_t
-dp_demux_burst(const struct rte_hash *demux, uint16_t port_id,
-	       struct rte_mbuf **pkts, uint16_t n, struct dp_lcore_stats *st)
+dp_demux_burst(const struct dp_demux_port *t, struct rte_mbuf **pkts, uint16_t n,
+	       struct dp_lcore_stats *st)
 {
-	struct dp_demux_key keys[RTE_HASH_LOOKUP_BULK_MAX];
-	const void *key_ptrs[RTE_HASH_LOOKUP_BULK_MAX];
-	void *data[RTE_HASH_LOOKUP_BULK_MAX];
-	uint64_t hits = 0;
-	uint16_t valid = 0, kept = 0;
+	uint16_t kept = 0;
 
-	RTE_ASSERT(n <= RTE_HASH_LOOKUP_BULK_MAX);
-
-	/* Pass 1: validate, and build a key for every acceptable packet. */
+	/* The headers of the packets DP_DEMUX_PREFETCH ahead are on their way
+	 * while this one is checked. */
+	for (uint16_t i = 0; i < RTE_MIN(n, (uint16_t)DP_DEMUX_PREFETCH); i++)
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
-		int reason = dp_demux_check(m);
-		const struct rte_ipv4_hdr *ip;
-		const struct rte_udp_hdr *udp;
+		struct dp_meta *meta;
+		uint32_t entry = 0;
+		int reason;
 
-		if (reason != DP_DEMUX_ACCEPT) {
+		if (i + DP_DEMUX_PREFETCH < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + DP_DEMUX_PREFETCH], void *));
+		reason = dp_demux_check(m);
+		if (likely(reason == DP_DEMUX_ACCEPT)) {
+			const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m,
+				const struct rte_ipv4_hdr *, m->l2_len);
+			const struct rte_udp_hdr *udp = rte_pktmbuf_mtod_offset(m,
+				const struct rte_udp_hdr *, m->l2_len + m->l3_len);
+
+			/* Another address than the port's is no binding. */
+			if (t != NULL && ip->dst_addr == t->ip)
+				entry = t->entry[rte_be_to_cpu_16(udp->dst_port)];
+			if (unlikely(entry == 0))
+				reason = DP_NODE_DROP_NO_BINDING;
+		}
+		if (unlikely(reason != DP_DEMUX_ACCEPT)) {
 			dp_count(&st->node_drops[reason], 1);
 			rte_pktmbuf_free(m);
 			continue;
 		}
-		ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, m->l2_len);
-		udp = rte_pktmbuf_mtod_offset(m, const struct rte_udp_hdr *,
-					      m->l2_len + m->l3_len);
-		keys[valid] = (struct dp_demux_key){
-			.ip = ip->dst_addr,
-			.udp_port = udp->dst_port,
-			.port_id = port_id,
-		};
-		key_ptrs[valid] = &keys[valid];
-		pkts[valid++] = m;
-	}
-	if (valid == 0)
-		return 0;
-
-	/* Pass 2: one bulk lookup, then keep the hits in order. */
-	if (demux != NULL)
-		rte_hash_lookup_bulk_data(demux, key_ptrs, valid, &hits, data);
-	for (uint16_t i = 0; i < valid; i++) {
-		struct rte_mbuf *m = pkts[i];
-		struct dp_meta *meta;
-
-		if (!(hits & (1ULL << i))) {
-			dp_count(&st->node_drops[DP_NODE_DROP_NO_BINDING], 1);
-			rte_pktmbuf_free(m);
-			continue;
-		}
 		meta = dp_meta(m);
-		meta->slice = DP_DEMUX_SLOT(data[i]);
-		meta->binding = DP_DEMUX_BINDING(data[i]);
+		meta->slice = DP_DEMUX_SLOT(entry);
+		meta->binding = DP_DEMUX_BINDING(entry);
 		pkts[kept++] = m;
 	}
 	return kept;

@@ -412,7 +412,7 @@ test_check_chains(void)
 
 /*
  * dp_demux_burst() fixtures: slice A in slot 3 and slice B in the last
- * slot, with bindings on port 0 and one on port 1.
+ * slot, with bindings on port 0 (address IP_1) and one on port 1 (IP_3).
  */
 #define SLOT_A 3
 #define SLOT_B (SP_MAX_SLICES - 1)
@@ -440,7 +440,7 @@ binding_set(struct dp_slice *s, unsigned int id, uint16_t port_id, uint32_t ip,
 }
 
 /* Builds the view: A.0 = (0, IP_1, 5000), A.2 = (0, IP_1, 5002),
- * B.1 = (0, IP_2, 5000), B.63 = (1, IP_3, 6000).  Returns 0 or -1. */
+ * B.1 = (0, IP_1, 5003), B.63 = (1, IP_3, 6000).  Returns 0 or -1. */
 static int
 fixture_init(struct fixture *f)
 {
@@ -453,7 +453,7 @@ fixture_init(struct fixture *f)
 		return -1;
 	binding_set(f->a, 0, 0, IP_1, 5000);
 	binding_set(f->a, 2, 0, IP_1, 5002);
-	binding_set(f->b, 1, 0, IP_2, 5000);
+	binding_set(f->b, 1, 0, IP_1, 5003);
 	binding_set(f->b, SP_MAX_BINDINGS_PER_SLICE - 1, 1, IP_3, 6000);
 	f->v->slices[SLOT_A] = f->a;
 	f->v->slices[SLOT_B] = f->b;
@@ -492,6 +492,29 @@ pkt_bad(uint32_t ip, uint16_t port, void (*edit)(struct rte_mbuf *m))
 	return m;
 }
 
+/* How many bindings v's demux tables hold. */
+static unsigned int
+demux_count(const struct dp_view *v)
+{
+	unsigned int n = 0;
+
+	for (unsigned int p = 0; p < RTE_MAX_ETHPORTS; p++)
+		for (unsigned int u = 0; v->demux[p] != NULL && u <= UINT16_MAX; u++)
+			n += v->demux[p]->entry[u] != 0;
+	return n;
+}
+
+/* How many ports have a demux table in v. */
+static unsigned int
+demux_tables(const struct dp_view *v)
+{
+	unsigned int n = 0;
+
+	for (unsigned int p = 0; p < RTE_MAX_ETHPORTS; p++)
+		n += v->demux[p] != NULL;
+	return n;
+}
+
 /* Checks st->node_drops against expected[] and that nothing else moved. */
 static void
 expect_drops(const struct dp_lcore_stats *st, const uint64_t expected[DP_NODE_DROP_MAX],
@@ -522,7 +545,7 @@ static void
 test_burst_mixed(void)
 {
 	struct fixture f;
-	struct rte_mbuf *pkts[12], *in[12];
+	struct rte_mbuf *pkts[13], *in[13];
 	const unsigned int avail = rte_mempool_avail_count(pool);
 	struct cu_pkt padded = { .dst_ip = IP_1, .dst_port = 5000, .payload = 0,
 				 .frame_len = 60 };
@@ -536,30 +559,31 @@ test_burst_mixed(void)
 	uint64_t drops[DP_NODE_DROP_MAX] = {
 		[DP_NODE_DROP_TRUNCATED] = 1, [DP_NODE_DROP_NOT_UDP] = 1,
 		[DP_NODE_DROP_NOT_IPV4] = 1, [DP_NODE_DROP_FRAGMENT] = 1,
-		[DP_NODE_DROP_MALFORMED] = 1, [DP_NODE_DROP_NO_BINDING] = 2,
+		[DP_NODE_DROP_MALFORMED] = 1, [DP_NODE_DROP_NO_BINDING] = 3,
 	};
 	uint16_t n;
 
 	CU_ASSERT_EQUAL_FATAL(fixture_init(&f), 0);
 	in[0] = pkt_to(IP_1, 5000);                     /* A.0 */
 	in[1] = pkt_to(IP_1, 5001);                     /* no binding */
-	in[2] = pkt_to(IP_2, 5000);                     /* B.1 */
+	in[2] = pkt_to(IP_1, 5003);                     /* B.1 */
 	in[3] = pkt_bad(IP_1, 5000, edit_runt);
 	in[4] = pkt_to(IP_1, 5002);                     /* A.2 */
 	in[5] = pkt_bad(IP_1, 5000, edit_tcp);
 	in[6] = pkt_bad(IP_1, 5000, edit_arp);
 	in[7] = pkt_bad(IP_1, 5000, edit_mf);
-	in[8] = pkt_bad(IP_2, 5000, edit_bad_cksum);
+	in[8] = pkt_bad(IP_1, 5003, edit_bad_cksum);
 	in[9] = pkt_to(IP_3, 6000);                     /* bound on port 1 only */
-	in[10] = pkt_to(IP_2, 5000);                    /* B.1 */
+	in[10] = pkt_to(IP_1, 5003);                    /* B.1 */
 	in[11] = cu_pkt_udp(pool, &padded);             /* A.0, padded */
+	in[12] = pkt_to(IP_2, 5000);                    /* not port 0's address */
 	for (unsigned int i = 0; i < CU_DIM(in); i++)
 		CU_ASSERT_PTR_NOT_NULL_FATAL(in[i]);
 	memset(dp_meta(in[11]), 0xff, sizeof(struct dp_meta));
 	memcpy(pkts, in, sizeof(in));
 	CU_EXPECT_UINT(rte_mempool_avail_count(pool), avail - CU_DIM(in), "allocated");
 
-	n = dp_demux_burst(f.v->demux, 0, pkts, CU_DIM(in), f.st);
+	n = dp_demux_burst(f.v->demux[0], pkts, CU_DIM(in), f.st);
 
 	CU_EXPECT_UINT(n, CU_DIM(kept), "kept");
 	for (unsigned int i = 0; i < CU_DIM(kept) && i < n; i++) {
@@ -596,7 +620,7 @@ test_burst_port_in_key(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(pkts[0]);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(pkts[1]);
 
-	n = dp_demux_burst(f.v->demux, 1, pkts, 2, f.st);
+	n = dp_demux_burst(f.v->demux[1], pkts, 2, f.st);
 	CU_EXPECT_UINT(n, 1, "port 1");
 	if (n == 1) {
 		CU_EXPECT_UINT(dp_meta(pkts[0])->slice, SLOT_B, "B.63 slot");
@@ -627,7 +651,7 @@ test_burst_null_table(void)
 	for (unsigned int i = 0; i < CU_DIM(pkts); i++)
 		CU_ASSERT_PTR_NOT_NULL_FATAL(pkts[i]);
 
-	CU_EXPECT_UINT(dp_demux_burst(NULL, 0, pkts, 4, f.st), 0, "NULL table");
+	CU_EXPECT_UINT(dp_demux_burst(NULL, pkts, 4, f.st), 0, "NULL table");
 	expect_drops(f.st, drops, "NULL table");
 	CU_EXPECT_UINT(rte_mempool_avail_count(pool), avail, "all freed");
 	fixture_fini(&f);
@@ -644,37 +668,38 @@ test_burst_nothing_kept(void)
 	uint64_t none[DP_NODE_DROP_MAX] = { 0 };
 
 	CU_ASSERT_EQUAL_FATAL(fixture_init(&f), 0);
-	CU_EXPECT_UINT(dp_demux_burst(f.v->demux, 0, pkts, 0, f.st), 0, "empty burst");
+	CU_EXPECT_UINT(dp_demux_burst(f.v->demux[0], pkts, 0, f.st), 0, "empty burst");
 	expect_drops(f.st, none, "empty burst");
 
 	/* Counters add up over bursts. */
 	for (int round = 0; round < 2; round++) {
 		pkts[0] = pkt_bad(IP_1, 5000, edit_runt);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(pkts[0]);
-		CU_EXPECT_UINT(dp_demux_burst(f.v->demux, 0, pkts, 1, f.st), 0, "runt");
+		CU_EXPECT_UINT(dp_demux_burst(f.v->demux[0], pkts, 1, f.st), 0, "runt");
 	}
 	expect_drops(f.st, drops, "two runts");
 	CU_EXPECT_UINT(rte_mempool_avail_count(pool), avail, "all freed");
 	fixture_fini(&f);
 }
 
-/* A burst of RTE_HASH_LOOKUP_BULK_MAX, all hits: the last one too. */
+/* A burst longer than an rx burst and not a multiple of one, all hits:
+ * the last one too. */
 static void
 test_burst_largest(void)
 {
 	struct fixture f;
-	struct rte_mbuf *pkts[RTE_HASH_LOOKUP_BULK_MAX], *in[RTE_HASH_LOOKUP_BULK_MAX];
+	struct rte_mbuf *pkts[2 * SP_BURST + 1], *in[2 * SP_BURST + 1];
 	uint64_t none[DP_NODE_DROP_MAX] = { 0 };
 	uint16_t n;
 
 	CU_ASSERT_EQUAL_FATAL(fixture_init(&f), 0);
 	for (unsigned int i = 0; i < CU_DIM(in); i++) {
-		in[i] = i % 2 ? pkt_to(IP_2, 5000) : pkt_to(IP_1, 5002);
+		in[i] = i % 2 ? pkt_to(IP_1, 5003) : pkt_to(IP_1, 5002);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(in[i]);
 	}
 	memcpy(pkts, in, sizeof(in));
 
-	n = dp_demux_burst(f.v->demux, 0, pkts, CU_DIM(in), f.st);
+	n = dp_demux_burst(f.v->demux[0], pkts, CU_DIM(in), f.st);
 	CU_EXPECT_UINT(n, CU_DIM(in), "all kept");
 	for (unsigned int i = 0; i < n; i++) {
 		char ctx[32];
@@ -708,22 +733,21 @@ test_build_demux_full_slices(void)
 		v->slices[s[k]->slot] = s[k];
 	}
 	CU_ASSERT_EQUAL_FATAL(dp_view_build_demux(v), 0);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(v->demux);
-	CU_EXPECT_INT(rte_hash_count(v->demux), 2 * SP_MAX_BINDINGS_PER_SLICE, "keys");
+	CU_EXPECT_UINT(demux_tables(v), 2, "tables");
+	CU_EXPECT_UINT(demux_count(v), 2 * SP_MAX_BINDINGS_PER_SLICE, "keys");
 	for (unsigned int k = 0; k < 2; k++) {
+		const struct dp_demux_port *t = v->demux[k];
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+		CU_EXPECT_UINT(t->ip, rte_cpu_to_be_32(IP_1), "port's address");
 		for (unsigned int b = 0; b < SP_MAX_BINDINGS_PER_SLICE; b++) {
-			struct dp_demux_key key = {
-				.ip = rte_cpu_to_be_32(IP_1),
-				.udp_port = rte_cpu_to_be_16((uint16_t)(1000 + b)),
-				.port_id = (uint16_t)k,
-			};
-			void *data = NULL;
+			uint32_t e = t->entry[1000 + b];
 			char ctx[48];
 
 			snprintf(ctx, sizeof(ctx), "slot %u binding %u", s[k]->slot, b);
-			CU_EXPECT_INT(rte_hash_lookup_data(v->demux, &key, &data) >= 0, 1, ctx);
-			CU_EXPECT_UINT(DP_DEMUX_SLOT(data), s[k]->slot, ctx);
-			CU_EXPECT_UINT(DP_DEMUX_BINDING(data), b, ctx);
+			CU_EXPECT(e != 0, "%s: no entry", ctx);
+			CU_EXPECT_UINT(DP_DEMUX_SLOT(e), s[k]->slot, ctx);
+			CU_EXPECT_UINT(DP_DEMUX_BINDING(e), b, ctx);
 		}
 	}
 	dp_view_free(v);
@@ -731,7 +755,8 @@ test_build_demux_full_slices(void)
 	dp_slice_free(s[1]);
 }
 
-/* Two bindings with one key are refused and leave the view without a table. */
+/* Two bindings with one key, or with two addresses on one port, are
+ * refused and leave the view without a table. */
 static void
 test_build_demux_duplicates(void)
 {
@@ -746,7 +771,10 @@ test_build_demux_duplicates(void)
 		{ "same key, same slice", 0, 0, IP_1, 5000, -EEXIST },
 		{ "same key, other slice", 1, 0, IP_1, 5000, -EEXIST },
 		{ "other port", 1, 1, IP_1, 5000, 0 },
-		{ "other address", 1, 0, IP_2, 5000, 0 },
+		{ "other address on the port", 1, 0, IP_2, 5000, -EINVAL },
+		{ "other address on the port, other UDP port", 0, 0, IP_2, 5001, -EINVAL },
+		{ "other port and address", 1, 1, IP_2, 5000, 0 },
+		{ "port id out of range", 1, RTE_MAX_ETHPORTS, IP_1, 5001, -EINVAL },
 		{ "other UDP port", 0, 0, IP_1, 5001, 0 },
 	};
 
@@ -767,18 +795,17 @@ test_build_demux_duplicates(void)
 		v->slices[2] = s[1];
 		CU_EXPECT_INT(dp_view_build_demux(v), cases[i].rc, cases[i].name);
 		if (cases[i].rc != 0)
-			CU_EXPECT(v->demux == NULL, "%s: a refused build left a table",
+			CU_EXPECT(demux_tables(v) == 0, "%s: a refused build left a table",
 				  cases[i].name);
 		else
-			CU_EXPECT(v->demux != NULL && rte_hash_count(v->demux) == 2,
-				  "%s: two keys", cases[i].name);
+			CU_EXPECT(demux_count(v) == 2, "%s: two keys", cases[i].name);
 		dp_view_free(v);
 		dp_slice_free(s[0]);
 		dp_slice_free(s[1]);
 	}
 }
 
-/* A view with no slices builds an empty table that every packet misses. */
+/* A view with no slices builds no table, and every packet misses. */
 static void
 test_build_demux_empty(void)
 {
@@ -790,10 +817,10 @@ test_build_demux_empty(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
 	CU_ASSERT_EQUAL(dp_view_build_demux(v), 0);
-	CU_ASSERT_PTR_NOT_NULL(v->demux);
+	CU_EXPECT_UINT(demux_tables(v), 0, "tables");
 	m = pkt_to(IP_1, 5000);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
-	CU_EXPECT_UINT(dp_demux_burst(v->demux, 0, &m, 1, st), 0, "empty table");
+	CU_EXPECT_UINT(dp_demux_burst(v->demux[0], &m, 1, st), 0, "empty table");
 	expect_drops(st, drops, "empty table");
 	rte_free(st);
 	dp_view_free(v);
@@ -820,13 +847,13 @@ test_slice_alloc_and_clone(void)
 	c = dp_view_clone(v);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
 	CU_EXPECT(c->slices[7] == s, "clone shares the slice");
-	CU_EXPECT(c->demux == NULL, "clone has no demux table");
+	CU_EXPECT_UINT(demux_tables(c), 0, "clone has no demux table");
 	for (unsigned int i = 0; i < SP_MAX_SLICES; i++)
 		if (i != 7 && c->slices[i] != NULL)
 			CU_FAIL("clone has a slice the original does not");
 	dp_view_free(c);
 	/* The original's table is intact. */
-	CU_EXPECT_INT(rte_hash_count(v->demux), 1, "original's table");
+	CU_EXPECT_UINT(demux_count(v), 1, "original's table");
 	dp_view_free(v);
 	dp_slice_free(s);
 	dp_view_free(NULL);
