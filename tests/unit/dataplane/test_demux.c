@@ -7,7 +7,9 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_ether.h>
@@ -714,6 +716,189 @@ test_burst_largest(void)
 	fixture_fini(&f);
 }
 
+/* The UDP port is bound on the input port, but to the port's address: any
+ * other address is no binding, another port's included. */
+static void
+test_burst_other_address(void)
+{
+	struct fixture f;
+	struct rte_mbuf *pkts[3];
+	uint64_t drops[DP_NODE_DROP_MAX] = { [DP_NODE_DROP_NO_BINDING] = 2 };
+	uint16_t n;
+
+	CU_ASSERT_EQUAL_FATAL(fixture_init(&f), 0);
+	pkts[0] = pkt_to(IP_2, 5000);
+	pkts[1] = pkt_to(IP_3, 5000);   /* port 1's address */
+	pkts[2] = pkt_to(IP_1, 5000);   /* A.0 */
+	for (unsigned int i = 0; i < CU_DIM(pkts); i++)
+		CU_ASSERT_PTR_NOT_NULL_FATAL(pkts[i]);
+
+	n = dp_demux_burst(f.v->demux[0], pkts, CU_DIM(pkts), f.st);
+	CU_EXPECT_UINT(n, 1, "kept");
+	if (n == 1) {
+		CU_EXPECT_UINT(dp_meta(pkts[0])->slice, SLOT_A, "A.0 slot");
+		CU_EXPECT_UINT(dp_meta(pkts[0])->binding, 0, "A.0 binding");
+	}
+	expect_drops(f.st, drops, "other address");
+	free_burst(pkts, n);
+	fixture_fini(&f);
+}
+
+/* A port with no binding has no table: a packet to any port's address and
+ * bound UDP port is no binding there. */
+static void
+test_burst_port_without_table(void)
+{
+	struct fixture f;
+	struct rte_mbuf *pkts[3];
+	const unsigned int avail = rte_mempool_avail_count(pool);
+	uint64_t drops[DP_NODE_DROP_MAX] = {
+		[DP_NODE_DROP_NO_BINDING] = 2, [DP_NODE_DROP_NOT_UDP] = 1,
+	};
+
+	CU_ASSERT_EQUAL_FATAL(fixture_init(&f), 0);
+	CU_EXPECT(f.v->demux[2] == NULL, "port 2 has a table");
+	pkts[0] = pkt_to(IP_1, 5000);
+	pkts[1] = pkt_to(IP_3, 6000);
+	pkts[2] = pkt_bad(IP_1, 5000, edit_tcp);
+	for (unsigned int i = 0; i < CU_DIM(pkts); i++)
+		CU_ASSERT_PTR_NOT_NULL_FATAL(pkts[i]);
+
+	CU_EXPECT_UINT(dp_demux_burst(f.v->demux[2], pkts, CU_DIM(pkts), f.st), 0,
+		       "port 2");
+	expect_drops(f.st, drops, "port 2");
+	CU_EXPECT_UINT(rte_mempool_avail_count(pool), avail, "all freed");
+	fixture_fini(&f);
+}
+
+/* The first and last entries of a table, and their neighbours. */
+static void
+test_burst_udp_port_limits(void)
+{
+	static const struct {
+		uint16_t udp_port;
+		bool bound;
+		uint16_t binding;
+	} cases[] = {
+		{ 0, true, 0 }, { 1, true, 1 }, { 2, false, 0 },
+		{ 65533, false, 0 }, { 65534, true, 62 }, { 65535, true, 63 },
+	};
+	struct dp_view *v = dp_view_clone(NULL);
+	struct dp_slice *s = dp_slice_alloc(SLOT_B, &pm_passthrough_ops, 0, 0, 0);
+	struct dp_lcore_stats *st = rte_zmalloc("ut_stats", sizeof(*st), RTE_CACHE_LINE_SIZE);
+	struct rte_mbuf *pkts[CU_DIM(cases)];
+	uint64_t drops[DP_NODE_DROP_MAX] = { [DP_NODE_DROP_NO_BINDING] = 2 };
+	unsigned int k = 0;
+	uint16_t n;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+	for (unsigned int i = 0; i < CU_DIM(cases); i++)
+		if (cases[i].bound)
+			binding_set(s, cases[i].binding, 0, IP_1, cases[i].udp_port);
+	v->slices[SLOT_B] = s;
+	CU_ASSERT_EQUAL_FATAL(dp_view_build_demux(v), 0);
+	for (unsigned int i = 0; i < CU_DIM(cases); i++) {
+		/* cu_pkt_udp() takes port 0 for its default. */
+		pkts[i] = pkt_to(IP_1, 1);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(pkts[i]);
+		cu_pkt_udph(pkts[i])->dst_port = rte_cpu_to_be_16(cases[i].udp_port);
+	}
+
+	n = dp_demux_burst(v->demux[0], pkts, CU_DIM(cases), st);
+	CU_EXPECT_UINT(n, CU_DIM(cases) - 2, "kept");
+	for (unsigned int i = 0; i < CU_DIM(cases) && k < n; i++) {
+		char ctx[32];
+
+		if (!cases[i].bound)
+			continue;
+		snprintf(ctx, sizeof(ctx), "UDP port %u", cases[i].udp_port);
+		CU_EXPECT_UINT(rte_be_to_cpu_16(cu_pkt_udph(pkts[k])->dst_port),
+			       cases[i].udp_port, ctx);
+		CU_EXPECT_UINT(dp_meta(pkts[k])->slice, SLOT_B, ctx);
+		CU_EXPECT_UINT(dp_meta(pkts[k])->binding, cases[i].binding, ctx);
+		k++;
+	}
+	expect_drops(st, drops, "UDP port limits");
+	free_burst(pkts, n);
+	rte_free(st);
+	dp_view_free(v);
+	dp_slice_free(s);
+}
+
+/*
+ * Every slot holds a slice with four bindings, two on port 0 and two on
+ * port 1, on UDP ports spread over the whole range: each packet finds its
+ * own slice and binding, and its UDP port on the other port finds nothing.
+ */
+#define MANY_BINDINGS 4
+
+/* The UDP port of binding k of the slice in 'slot': distinct for each. */
+static uint16_t
+many_udp_port(unsigned int slot, unsigned int k)
+{
+	return (uint16_t)((slot * MANY_BINDINGS + k) * 16 + 7);
+}
+
+static void
+test_burst_many_slices(void)
+{
+	static const uint16_t ids[MANY_BINDINGS] = {
+		0, 21, 42, SP_MAX_BINDINGS_PER_SLICE - 1
+	};
+	static const uint32_t port_ip[2] = { IP_1, IP_3 };
+	struct dp_view *v = dp_view_clone(NULL);
+	struct dp_slice **s = calloc(SP_MAX_SLICES, sizeof(*s));
+	struct dp_lcore_stats *st = rte_zmalloc("ut_stats", sizeof(*st), RTE_CACHE_LINE_SIZE);
+	uint64_t drops[DP_NODE_DROP_MAX] = {
+		[DP_NODE_DROP_NO_BINDING] = SP_MAX_SLICES * MANY_BINDINGS,
+	};
+	unsigned int wrong = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+	for (unsigned int i = 0; i < SP_MAX_SLICES; i++) {
+		s[i] = dp_slice_alloc((uint16_t)i, &pm_passthrough_ops, 0, 0, 0);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(s[i]);
+		for (unsigned int k = 0; k < MANY_BINDINGS; k++)
+			binding_set(s[i], ids[k], (uint16_t)(k % 2), port_ip[k % 2],
+				    many_udp_port(i, k));
+		v->slices[i] = s[i];
+	}
+	CU_ASSERT_EQUAL_FATAL(dp_view_build_demux(v), 0);
+	CU_EXPECT_UINT(demux_count(v), SP_MAX_SLICES * MANY_BINDINGS, "keys");
+
+	/* Each slice's packets to each port: its own two bindings, then the
+	 * other port's two UDP ports. */
+	for (unsigned int i = 0; i < SP_MAX_SLICES; i++) {
+		for (unsigned int port = 0; port < 2; port++) {
+			struct rte_mbuf *pkts[MANY_BINDINGS];
+			uint16_t n;
+
+			for (unsigned int k = 0; k < MANY_BINDINGS; k++) {
+				pkts[k] = pkt_to(port_ip[port],
+						 many_udp_port(i, (k + port) % MANY_BINDINGS));
+				CU_ASSERT_PTR_NOT_NULL_FATAL(pkts[k]);
+			}
+			n = dp_demux_burst(v->demux[port], pkts, MANY_BINDINGS, st);
+			wrong += n != 2;
+			for (unsigned int k = 0; k < n && n == 2; k++)
+				wrong += dp_meta(pkts[k])->slice != i ||
+					 dp_meta(pkts[k])->binding != ids[k * 2 + port];
+			free_burst(pkts, n);
+		}
+	}
+	CU_EXPECT_UINT(wrong, 0, "bursts with a packet kept wrong or dropped");
+	expect_drops(st, drops, "many slices");
+	dp_view_free(v);
+	for (unsigned int i = 0; i < SP_MAX_SLICES; i++)
+		dp_slice_free(s[i]);
+	free(s);
+	rte_free(st);
+}
+
 /* Every binding of two full slices is in the table with its slot and id. */
 static void
 test_build_demux_full_slices(void)
@@ -872,6 +1057,10 @@ static const struct cu_case burst_suite[] = {
 	CU_CASE(test_burst_null_table),
 	CU_CASE(test_burst_nothing_kept),
 	CU_CASE(test_burst_largest),
+	CU_CASE(test_burst_other_address),
+	CU_CASE(test_burst_port_without_table),
+	CU_CASE(test_burst_udp_port_limits),
+	CU_CASE(test_burst_many_slices),
 };
 
 static const struct cu_case tables_suite[] = {
