@@ -182,6 +182,20 @@ edit_bad_cksum(struct rte_mbuf *m)
 	cu_pkt_ip(m)->hdr_checksum ^= RTE_BE16(0x0100);
 }
 
+/* An option byte changed and the checksum not: the first option word, and
+ * the last word of a 60-byte header. */
+static void
+edit_first_option(struct rte_mbuf *m)
+{
+	((uint8_t *)cu_pkt_ip(m))[20] ^= 0x10;
+}
+
+static void
+edit_last_option(struct rte_mbuf *m)
+{
+	((uint8_t *)cu_pkt_ip(m))[59] ^= 0x10;
+}
+
 static void
 edit_tcp(struct rte_mbuf *m)
 {
@@ -328,6 +342,16 @@ static const struct check_case check_cases[] = {
 	  ACCEPT, 20 },
 	{ "IP options (IHL 6)", { .payload = 10, .ihl = 6 }, NULL, 0, ACCEPT, 24 },
 	{ "IP options (IHL 15)", { .payload = 10, .ihl = 15 }, NULL, 0, ACCEPT, 60 },
+	{ "bad checksum with options (IHL 6)", { .payload = 10, .ihl = 6 }, edit_bad_cksum,
+	  0, DP_NODE_DROP_MALFORMED, 0 },
+	{ "bad checksum with options (IHL 15)", { .payload = 10, .ihl = 15 },
+	  edit_bad_cksum, 0, DP_NODE_DROP_MALFORMED, 0 },
+	{ "first option word changed", { .payload = 10, .ihl = 6 }, edit_first_option, 0,
+	  DP_NODE_DROP_MALFORMED, 0 },
+	{ "last option word changed", { .payload = 10, .ihl = 15 }, edit_last_option, 0,
+	  DP_NODE_DROP_MALFORMED, 0 },
+	{ "option changed, flag GOOD", { .payload = 10, .ihl = 6 }, edit_first_option,
+	  RTE_MBUF_F_RX_IP_CKSUM_GOOD, ACCEPT, 24 },
 	{ "UDP length past the payload with options", { .payload = 10, .ihl = 6 },
 	  edit_udp_len_long, 0, DP_NODE_DROP_MALFORMED, 0 },
 	{ "Ethernet padding to 60", { .payload = 0, .frame_len = 60 }, NULL, 0, ACCEPT, 20 },
@@ -380,6 +404,37 @@ test_check_rx_cksum_none(void)
 	m->ol_flags = RTE_MBUF_F_RX_IP_CKSUM_NONE;
 	CU_EXPECT_INT(dp_demux_check(m), ACCEPT, "checksum not filled, flag NONE");
 	rte_pktmbuf_free(m);
+}
+
+/*
+ * Every single-bit error in the IPv4 header is caught, with and without
+ * options: the checksum detects any of them.  A flip in version/IHL or
+ * total_length may be refused for what the field now says; anywhere else,
+ * the checksum field included, it is a bad checksum.
+ */
+static void
+test_check_bit_flips(void)
+{
+	static const uint8_t ihls[] = { 5, 6, 15 };
+
+	for (size_t i = 0; i < CU_DIM(ihls); i++) {
+		struct cu_pkt p = { .payload = 10, .ihl = ihls[i] };
+
+		for (unsigned int bit = 0; bit < 32u * ihls[i]; bit++) {
+			struct rte_mbuf *m = cu_pkt_udp(pool, &p);
+			unsigned int byte = bit / 8;
+			bool field = byte == 0 || byte == 2 || byte == 3;
+			int reason;
+
+			CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+			((uint8_t *)cu_pkt_ip(m))[byte] ^= (uint8_t)(1u << (bit % 8));
+			reason = dp_demux_check(m);
+			CU_EXPECT(field ? reason != ACCEPT : reason == DP_NODE_DROP_MALFORMED,
+				  "IHL %u, header bit %u flipped: reason %d", ihls[i], bit,
+				  reason);
+			rte_pktmbuf_free(m);
+		}
+	}
 }
 
 /* Chained packets: the headers must be in the first segment, and padding
@@ -716,6 +771,40 @@ test_burst_largest(void)
 	fixture_fini(&f);
 }
 
+/* Packets with IPv4 options find their binding past the options, and are
+ * refused by their own checksum. */
+static void
+test_burst_ip_options(void)
+{
+	struct fixture f;
+	struct cu_pkt opt = { .dst_ip = IP_1, .dst_port = 5002, .payload = 20, .ihl = 7 };
+	struct rte_mbuf *pkts[3];
+	uint64_t drops[DP_NODE_DROP_MAX] = { [DP_NODE_DROP_MALFORMED] = 1 };
+	uint16_t n;
+
+	CU_ASSERT_EQUAL_FATAL(fixture_init(&f), 0);
+	pkts[0] = cu_pkt_udp(pool, &opt);               /* A.2 */
+	pkts[1] = cu_pkt_udp(pool, &opt);
+	opt.dst_port = 5003;
+	pkts[2] = cu_pkt_udp(pool, &opt);               /* B.1 */
+	for (unsigned int i = 0; i < CU_DIM(pkts); i++)
+		CU_ASSERT_PTR_NOT_NULL_FATAL(pkts[i]);
+	edit_first_option(pkts[1]);
+
+	n = dp_demux_burst(f.v->demux[0], pkts, CU_DIM(pkts), f.st);
+	CU_EXPECT_UINT(n, 2, "kept");
+	if (n == 2) {
+		CU_EXPECT_UINT(dp_meta(pkts[0])->slice, SLOT_A, "A.2 slot");
+		CU_EXPECT_UINT(dp_meta(pkts[0])->binding, 2, "A.2 binding");
+		CU_EXPECT_UINT(dp_meta(pkts[1])->slice, SLOT_B, "B.1 slot");
+		CU_EXPECT_UINT(dp_meta(pkts[1])->binding, 1, "B.1 binding");
+		CU_EXPECT_UINT(pkts[0]->l3_len, 28, "l3_len");
+	}
+	expect_drops(f.st, drops, "options");
+	free_burst(pkts, n);
+	fixture_fini(&f);
+}
+
 /* The UDP port is bound on the input port, but to the port's address: any
  * other address is no binding, another port's included. */
 static void
@@ -1048,6 +1137,7 @@ test_slice_alloc_and_clone(void)
 static const struct cu_case check_suite[] = {
 	CU_CASE(test_check_table),
 	CU_CASE(test_check_rx_cksum_none),
+	CU_CASE(test_check_bit_flips),
 	CU_CASE(test_check_chains),
 };
 
@@ -1057,6 +1147,7 @@ static const struct cu_case burst_suite[] = {
 	CU_CASE(test_burst_null_table),
 	CU_CASE(test_burst_nothing_kept),
 	CU_CASE(test_burst_largest),
+	CU_CASE(test_burst_ip_options),
 	CU_CASE(test_burst_other_address),
 	CU_CASE(test_burst_port_without_table),
 	CU_CASE(test_burst_udp_port_limits),
