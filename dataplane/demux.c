@@ -31,19 +31,19 @@ dp_demux_ip_word(const struct rte_ipv4_hdr *ip, uint32_t i)
 }
 
 /*
- * True if 'sum', the sum of an IPv4 header's 32-bit words (at most 15, so
- * under 2^36), says the header checksum is correct: folded with its carries
- * to 16 bits (RFC 1071), the one's complement sum of a correct header,
- * checksum field included, is 0xffff.  The header is a whole number of
- * 32-bit words, so there is no odd tail; and as byte order commutes with a
- * one's complement sum and 0xffff reads the same either way round, the
- * words may be summed in host order.
+ * True if 'sum', the sum of an IPv4 header's 32-bit words, says the header
+ * checksum is correct: folded with its carries to 16 bits (RFC 1071), the
+ * one's complement sum of a correct header, checksum field included, is
+ * 0xffff.  The header is a whole number of 32-bit words, so there is no odd
+ * tail; and as byte order commutes with a one's complement sum and 0xffff
+ * reads the same either way round, the words may be summed in host order.
  */
 static __rte_always_inline bool
 dp_demux_ip_sum_ok(uint64_t sum)
 {
+	/* At most 15 words: under 15 * 2^32 before, under 2^32 + 15 after. */
 	sum = (sum & UINT32_MAX) + (sum >> 32);
-	sum = (sum & UINT32_MAX) + (sum >> 32);
+	/* At most 0x1fffe, or 0x1000e past 2^32; then at most 0xffff. */
 	sum = (sum & UINT16_MAX) + (sum >> 16);
 	sum = (sum & UINT16_MAX) + (sum >> 16);
 	return sum == UINT16_MAX;

@@ -437,6 +437,60 @@ test_check_bit_flips(void)
 	}
 }
 
+/* Word 'i' of the IPv4 header of 'm', as the host reads it. */
+static uint64_t
+ip_word(struct rte_mbuf *m, unsigned int i)
+{
+	uint32_t w;
+
+	memcpy(&w, (uint8_t *)cu_pkt_ip(m) + i * sizeof(w), sizeof(w));
+	return w;
+}
+
+/*
+ * Headers whose 32-bit words, as the host reads them, add up to a sum
+ * whose fold carries: the source address, which demux does not read, is
+ * set to make up the sum.  A sum of 0 mod 0xffff is a correct header
+ * (rte_raw_cksum, the reference, agrees), and one more is not.
+ */
+static void
+test_check_cksum_carries(void)
+{
+	static const struct {
+		const char *name;
+		uint64_t sum;
+		rte_be16_t cksum;       /* checksum field, to place the sum in reach */
+	} cases[] = {
+		{ "both 16-bit folds carry", 0xffffffff, 0 },
+		{ "carry out of 32 bits", 0x10000fffe, 0 },
+		{ "carry out of 32 bits, then both 16-bit folds", 0x1fffffffe, 0xffff },
+	};
+
+	for (size_t i = 0; i < CU_DIM(cases); i++) {
+		for (unsigned int off = 0; off < 2; off++) {
+			struct cu_pkt p = { .payload = 10 };
+			struct rte_mbuf *m = cu_pkt_udp(pool, &p);
+			struct rte_ipv4_hdr *ip;
+			uint64_t rest;
+			uint32_t src;
+
+			CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+			ip = cu_pkt_ip(m);
+			ip->hdr_checksum = cases[i].cksum;
+			rest = ip_word(m, 0) + ip_word(m, 1) + ip_word(m, 2) + ip_word(m, 4);
+			CU_ASSERT_FATAL(rest <= cases[i].sum &&
+					cases[i].sum + off - rest <= UINT32_MAX);
+			src = (uint32_t)(cases[i].sum + off - rest);
+			memcpy(&ip->src_addr, &src, sizeof(src));
+			CU_EXPECT_UINT(rte_raw_cksum(ip, sizeof(*ip)) == 0xffff, !off,
+				       cases[i].name);
+			CU_EXPECT_INT(dp_demux_check(m), off ? DP_NODE_DROP_MALFORMED : ACCEPT,
+				      cases[i].name);
+			rte_pktmbuf_free(m);
+		}
+	}
+}
+
 /* Chained packets: the headers must be in the first segment, and padding
  * must be trimmable from the last one. */
 static void
@@ -1138,6 +1192,7 @@ static const struct cu_case check_suite[] = {
 	CU_CASE(test_check_table),
 	CU_CASE(test_check_rx_cksum_none),
 	CU_CASE(test_check_bit_flips),
+	CU_CASE(test_check_cksum_carries),
 	CU_CASE(test_check_chains),
 };
 
