@@ -137,15 +137,16 @@ struct dp_demux_port {
 	uint32_t entry[UINT16_MAX + 1];
 };
 
-/* A slice slot and binding id packed into a demux entry, never 0. */
+/* A slice slot and binding id packed into a demux entry: the slot in the
+ * high half, the binding id + 1 in the low half, so never 0. */
 #define DP_DEMUX_ENTRY(slot, binding) \
-	((((uint32_t)(slot) << 16) | (uint32_t)(binding)) + 1)
-#define DP_DEMUX_SLOT(entry) ((uint16_t)(((entry) - 1) >> 16))
-#define DP_DEMUX_BINDING(entry) ((uint16_t)((entry) - 1))
+	(((uint32_t)(slot) << 16) | ((uint32_t)(binding) + 1))
+#define DP_DEMUX_SLOT(entry) ((uint16_t)((entry) >> 16))
+#define DP_DEMUX_BINDING(entry) ((uint16_t)((uint16_t)(entry) - 1))
 
-_Static_assert(SP_MAX_SLICES - 1 <= UINT16_MAX &&
-	       SP_MAX_BINDINGS_PER_SLICE - 1 <= UINT16_MAX,
-	       "a slot and a binding id must fit a demux entry's halves");
+_Static_assert(SP_MAX_SLICES <= UINT16_MAX + 1 &&
+	       SP_MAX_BINDINGS_PER_SLICE <= UINT16_MAX,
+	       "a slot and a binding id + 1 must fit a demux entry's halves");
 
 struct dp_view {
 	uint64_t gen;                   /* one more than the view it replaced */

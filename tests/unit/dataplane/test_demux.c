@@ -1133,6 +1133,57 @@ test_build_demux_duplicates(void)
 	}
 }
 
+/* Allocations in the DPDK heap, on every socket. */
+static unsigned int
+heap_allocs(void)
+{
+	struct rte_malloc_socket_stats st;
+	unsigned int n = 0;
+
+	for (int sock = 0; sock < RTE_MAX_NUMA_NODES; sock++)
+		if (rte_malloc_get_socket_stats(sock, &st) == 0)
+			n += st.alloc_count;
+	return n;
+}
+
+/* A second build replaces the first one's tables and frees them; a
+ * refused one keeps them. */
+static void
+test_build_demux_rebuild(void)
+{
+	const unsigned int base = heap_allocs();
+	struct dp_view *v = dp_view_clone(NULL);
+	struct dp_slice *s = dp_slice_alloc(4, &pm_passthrough_ops, 0, 0, 0);
+	const struct dp_demux_port *first;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	binding_set(s, 0, 0, IP_1, 5000);
+	binding_set(s, 1, 1, IP_3, 6000);
+	v->slices[4] = s;
+	CU_ASSERT_EQUAL_FATAL(dp_view_build_demux(v), 0);
+	first = v->demux[0];
+
+	s->bindings[1].present = false;
+	binding_set(s, 2, 0, IP_1, 5001);
+	CU_ASSERT_EQUAL_FATAL(dp_view_build_demux(v), 0);
+	CU_EXPECT_UINT(demux_tables(v), 1, "tables after the rebuild");
+	CU_EXPECT_UINT(demux_count(v), 2, "keys after the rebuild");
+	CU_EXPECT(v->demux[0] != NULL && v->demux[0]->entry[5001] == DP_DEMUX_ENTRY(4, 2),
+		  "the new binding is not in the new table");
+	CU_EXPECT(v->demux[0] != first, "the rebuild kept the first table");
+
+	binding_set(s, 3, 0, IP_2, 5002);
+	first = v->demux[0];
+	CU_EXPECT_INT(dp_view_build_demux(v), -EINVAL, "two addresses on port 0");
+	CU_EXPECT(v->demux[0] == first && demux_count(v) == 2,
+		  "a refused build changed the tables");
+
+	dp_view_free(v);
+	dp_slice_free(s);
+	CU_EXPECT_UINT(heap_allocs(), base, "allocations left behind");
+}
+
 /* A view with no slices builds no table, and every packet misses. */
 static void
 test_build_demux_empty(void)
@@ -1212,6 +1263,7 @@ static const struct cu_case burst_suite[] = {
 static const struct cu_case tables_suite[] = {
 	CU_CASE(test_build_demux_full_slices),
 	CU_CASE(test_build_demux_duplicates),
+	CU_CASE(test_build_demux_rebuild),
 	CU_CASE(test_build_demux_empty),
 	CU_CASE(test_slice_alloc_and_clone),
 };
