@@ -196,6 +196,17 @@ edit_last_option(struct rte_mbuf *m)
 	((uint8_t *)cu_pkt_ip(m))[59] ^= 0x10;
 }
 
+/* Options of End of Option List bytes (0), which add nothing to the
+ * checksum: the first 20 bytes of the header sum correctly on their own. */
+static void
+edit_options_eol(struct rte_mbuf *m)
+{
+	struct rte_ipv4_hdr *ip = cu_pkt_ip(m);
+
+	memset(ip + 1, 0, rte_ipv4_hdr_len(ip) - sizeof(*ip));
+	cu_pkt_ip_cksum(m);
+}
+
 static void
 edit_tcp(struct rte_mbuf *m)
 {
@@ -352,6 +363,13 @@ static const struct check_case check_cases[] = {
 	  DP_NODE_DROP_MALFORMED, 0 },
 	{ "option changed, flag GOOD", { .payload = 10, .ihl = 6 }, edit_first_option,
 	  RTE_MBUF_F_RX_IP_CKSUM_GOOD, ACCEPT, 24 },
+	/* Read as if the header had 20 bytes, these would pass for UDP with a
+	 * length of 20 (the source port): the header length must come from IHL. */
+	{ "options, flag GOOD, UDP where IHL 5 would not have it",
+	  { .payload = 10, .ihl = 6, .src_port = 20 }, NULL, RTE_MBUF_F_RX_IP_CKSUM_GOOD,
+	  ACCEPT, 24 },
+	{ "options of zeros, UDP where IHL 5 would not have it",
+	  { .payload = 10, .ihl = 6, .src_port = 20 }, edit_options_eol, 0, ACCEPT, 24 },
 	{ "UDP length past the payload with options", { .payload = 10, .ihl = 6 },
 	  edit_udp_len_long, 0, DP_NODE_DROP_MALFORMED, 0 },
 	{ "Ethernet padding to 60", { .payload = 0, .frame_len = 60 }, NULL, 0, ACCEPT, 20 },
