@@ -38,7 +38,7 @@ static const uint8_t gateway_mac[2][6] = {
 	{ 0x02, 0x00, 0x00, 0x00, 0x00, 0xfe }, { 0x02, 0x00, 0x00, 0x00, 0x01, 0xfe },
 };
 
-/* Blocks allocated from DPDK's heaps (tables, views, hashes), which ASan
+/* Blocks allocated from DPDK's heaps (tables, views, demux tables), which ASan
  * does not see; counted rather than sized, which depends on fragmentation. */
 static unsigned int
 heap_used(void)
