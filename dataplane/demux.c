@@ -3,8 +3,12 @@
 
 #include "dataplane/demux.h"
 
+#include <stdbool.h>
+#include <string.h>
+
 #include <rte_ether.h>
 #include <rte_ip.h>
+#include <rte_prefetch.h>
 #include <rte_udp.h>
 
 #include "dataplane/meta.h"
@@ -12,8 +16,46 @@
 
 #define DP_DEMUX_ACCEPT (-1)
 
-int
-dp_demux_check(struct rte_mbuf *m)
+/* How many packets ahead dp_demux_burst() prefetches headers, as l3fwd. */
+#define DP_DEMUX_PREFETCH 3
+
+/* 32-bit word 'i' of the IPv4 header at 'ip', in host order.  Behind a
+ * 14-byte Ethernet header the words are not aligned. */
+static __rte_always_inline uint64_t
+dp_demux_ip_word(const struct rte_ipv4_hdr *ip, uint32_t i)
+{
+	uint32_t w;
+
+	memcpy(&w, (const uint8_t *)ip + i * sizeof(w), sizeof(w));
+	return w;
+}
+
+/*
+ * True if 'sum', the sum of an IPv4 header's 32-bit words, says the header
+ * checksum is correct: folded with its carries to 16 bits (RFC 1071), the
+ * one's complement sum of a correct header, checksum field included, is
+ * 0xffff.  The header is a whole number of 32-bit words, so there is no odd
+ * tail; and as byte order commutes with a one's complement sum and 0xffff
+ * reads the same either way round, the words may be summed in host order.
+ */
+static __rte_always_inline bool
+dp_demux_ip_sum_ok(uint64_t sum)
+{
+	/* At most 15 words: under 15 * 2^32 before, under 2^32 + 15 after. */
+	sum = (sum & UINT32_MAX) + (sum >> 32);
+	/* At most 0x1fffe, or 0x1000e past 2^32; then at most 0xffff. */
+	sum = (sum & UINT16_MAX) + (sum >> 16);
+	sum = (sum & UINT16_MAX) + (sum >> 16);
+	return sum == UINT16_MAX;
+}
+
+/*
+ * The full check, in the order that decides which drop reason a packet
+ * gets.  dp_demux_check_inline() comes here for every packet its fast path
+ * does not accept.
+ */
+static __rte_noinline __rte_cold int
+dp_demux_check_full(struct rte_mbuf *m)
 {
 	const uint32_t l2 = sizeof(struct rte_ether_hdr);
 	const uint32_t seg = rte_pktmbuf_data_len(m);
@@ -21,6 +63,7 @@ dp_demux_check(struct rte_mbuf *m)
 	const struct rte_ipv4_hdr *ip;
 	const struct rte_udp_hdr *udp;
 	uint32_t l3, ip_len, udp_len;
+	uint64_t sum;
 
 	if (seg < l2)
 		return DP_NODE_DROP_TRUNCATED;
@@ -51,8 +94,10 @@ dp_demux_check(struct rte_mbuf *m)
 	case RTE_MBUF_F_RX_IP_CKSUM_BAD:
 		return DP_NODE_DROP_MALFORMED;
 	default:
-		/* A correct header sums to 0xffff, checksum field included. */
-		if (rte_raw_cksum(ip, l3) != 0xffff)
+		sum = 0;
+		for (uint32_t i = 0; i < l3 / sizeof(uint32_t); i++)
+			sum += dp_demux_ip_word(ip, i);
+		if (!dp_demux_ip_sum_ok(sum))
 			return DP_NODE_DROP_MALFORMED;
 	}
 
@@ -81,59 +126,113 @@ dp_demux_check(struct rte_mbuf *m)
 	return DP_DEMUX_ACCEPT;
 }
 
-uint16_t
-dp_demux_burst(const struct rte_hash *demux, uint16_t port_id,
-	       struct rte_mbuf **pkts, uint16_t n, struct dp_lcore_stats *st)
+/*
+ * dp_demux_check(), with a fast path for the common packet: one segment,
+ * Ethernet, a 20-byte IPv4 header, UDP.  For it, every condition of
+ * dp_demux_check_full() reduces to the terms below, which are evaluated
+ * together and tested with one branch, then the checksum with another.  The
+ * fast path only ever accepts; anything it does not accept, options and
+ * chains included, goes to the full check, which finds the drop reason.
+ */
+static __rte_always_inline int
+dp_demux_check_inline(struct rte_mbuf *m)
 {
-	struct dp_demux_key keys[RTE_HASH_LOOKUP_BULK_MAX];
-	const void *key_ptrs[RTE_HASH_LOOKUP_BULK_MAX];
-	void *data[RTE_HASH_LOOKUP_BULK_MAX];
-	uint64_t hits = 0;
-	uint16_t valid = 0, kept = 0;
+	const uint32_t l2 = sizeof(struct rte_ether_hdr);
+	const uint32_t l3 = sizeof(struct rte_ipv4_hdr);
+	const uint64_t flags = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
+	const struct rte_ether_hdr *eth;
+	const struct rte_ipv4_hdr *ip;
+	const struct rte_udp_hdr *udp;
+	uint32_t ip_len, udp_len;
+	uint64_t sum;
+	bool bad;
 
-	RTE_ASSERT(n <= RTE_HASH_LOOKUP_BULK_MAX);
+	/* The headers can be read once the first segment holds them.  A lone
+	 * segment's pkt_len is its data_len, so whatever follows the datagram
+	 * is trimmable from it. */
+	if (unlikely((m->nb_segs != 1) |
+		     (rte_pktmbuf_data_len(m) < l2 + l3 + sizeof(*udp))))
+		return dp_demux_check_full(m);
+	eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	ip = (const struct rte_ipv4_hdr *)(eth + 1);
+	udp = (const struct rte_udp_hdr *)(ip + 1);
+	ip_len = rte_be_to_cpu_16(ip->total_length);
+	udp_len = rte_be_to_cpu_16(udp->dgram_len);
 
-	/* Pass 1: validate, and build a key for every acceptable packet. */
+	/* The full check's conditions with IHL 5 and one segment, joined
+	 * with '|' rather than '||' so that they cost no branch each.
+	 * udp_len >= 8 and udp_len + 20 <= ip_len imply ip_len >= 28. */
+	bad = (eth->ether_type != RTE_BE16(RTE_ETHER_TYPE_IPV4)) |
+	      (ip->version_ihl != RTE_IPV4_VHL_DEF) |
+	      (ip->next_proto_id != IPPROTO_UDP) |
+	      ((ip->fragment_offset &
+		RTE_BE16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) != 0) |
+	      (udp_len < sizeof(*udp)) |
+	      (udp_len + l3 > ip_len) |
+	      (l2 + ip_len > rte_pktmbuf_pkt_len(m)) |
+	      (flags == RTE_MBUF_F_RX_IP_CKSUM_BAD);
+	if (unlikely(bad))
+		return dp_demux_check_full(m);
+	/* GOOD and NONE both have the GOOD bit: the port vouched for the
+	 * header.  Virtual PMDs say UNKNOWN, and then it is summed here. */
+	if (!(flags & RTE_MBUF_F_RX_IP_CKSUM_GOOD)) {
+		sum = dp_demux_ip_word(ip, 0) + dp_demux_ip_word(ip, 1) +
+		      dp_demux_ip_word(ip, 2) + dp_demux_ip_word(ip, 3) +
+		      dp_demux_ip_word(ip, 4);
+		if (unlikely(!dp_demux_ip_sum_ok(sum)))
+			return dp_demux_check_full(m);
+	}
+
+	m->l2_len = l2;
+	m->l3_len = l3;
+	return DP_DEMUX_ACCEPT;
+}
+
+int
+dp_demux_check(struct rte_mbuf *m)
+{
+	return dp_demux_check_inline(m);
+}
+
+uint16_t
+dp_demux_burst(const struct dp_demux_port *t, struct rte_mbuf **pkts, uint16_t n,
+	       struct dp_lcore_stats *st)
+{
+	uint16_t kept = 0;
+
+	/* The headers of the packets DP_DEMUX_PREFETCH ahead are on their way
+	 * while this one is checked. */
+	for (uint16_t i = 0; i < RTE_MIN(n, (uint16_t)DP_DEMUX_PREFETCH); i++)
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
-		int reason = dp_demux_check(m);
-		const struct rte_ipv4_hdr *ip;
-		const struct rte_udp_hdr *udp;
+		struct dp_meta *meta;
+		uint32_t entry = 0;
+		int reason;
 
-		if (reason != DP_DEMUX_ACCEPT) {
+		if (i + DP_DEMUX_PREFETCH < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + DP_DEMUX_PREFETCH], void *));
+		reason = dp_demux_check_inline(m);
+		if (likely(reason == DP_DEMUX_ACCEPT)) {
+			const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m,
+				const struct rte_ipv4_hdr *, m->l2_len);
+			const struct rte_udp_hdr *udp = rte_pktmbuf_mtod_offset(m,
+				const struct rte_udp_hdr *, m->l2_len + m->l3_len);
+
+			/* Another address than the port's is no binding. */
+			if (t != NULL && ip->dst_addr == t->ip)
+				entry = t->entry[rte_be_to_cpu_16(udp->dst_port)];
+			if (unlikely(entry == 0))
+				reason = DP_NODE_DROP_NO_BINDING;
+		}
+		if (unlikely(reason != DP_DEMUX_ACCEPT)) {
 			dp_count(&st->node_drops[reason], 1);
 			rte_pktmbuf_free(m);
 			continue;
 		}
-		ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, m->l2_len);
-		udp = rte_pktmbuf_mtod_offset(m, const struct rte_udp_hdr *,
-					      m->l2_len + m->l3_len);
-		keys[valid] = (struct dp_demux_key){
-			.ip = ip->dst_addr,
-			.udp_port = udp->dst_port,
-			.port_id = port_id,
-		};
-		key_ptrs[valid] = &keys[valid];
-		pkts[valid++] = m;
-	}
-	if (valid == 0)
-		return 0;
-
-	/* Pass 2: one bulk lookup, then keep the hits in order. */
-	if (demux != NULL)
-		rte_hash_lookup_bulk_data(demux, key_ptrs, valid, &hits, data);
-	for (uint16_t i = 0; i < valid; i++) {
-		struct rte_mbuf *m = pkts[i];
-		struct dp_meta *meta;
-
-		if (!(hits & (1ULL << i))) {
-			dp_count(&st->node_drops[DP_NODE_DROP_NO_BINDING], 1);
-			rte_pktmbuf_free(m);
-			continue;
-		}
 		meta = dp_meta(m);
-		meta->slice = DP_DEMUX_SLOT(data[i]);
-		meta->binding = DP_DEMUX_BINDING(data[i]);
+		meta->slice = DP_DEMUX_SLOT(entry);
+		meta->binding = DP_DEMUX_BINDING(entry);
 		pkts[kept++] = m;
 	}
 	return kept;

@@ -12,10 +12,11 @@
 
 #include <stdint.h>
 
-#include <rte_hash.h>
 #include <rte_mbuf.h>
 
 #include "dataplane/stats.h"
+
+struct dp_demux_port;
 
 /*
  * Checks the outer Ethernet/IPv4/UDP headers of one packet and fills
@@ -26,16 +27,15 @@
 int dp_demux_check(struct rte_mbuf *m);
 
 /*
- * Demultiplexes 'n' packets received on 'port_id': validates their outer
- * headers, looks up (port_id, IPv4 destination, UDP destination port) in
- * 'demux' and writes each hit's slice slot and binding id to its dp_meta.
- * Packets that fail validation or match no binding are counted in
- * st->node_drops by reason and freed.  The kept packets are compacted to the
- * front of 'pkts' in arrival order; returns how many there are.
- * 'n' must not exceed RTE_HASH_LOOKUP_BULK_MAX.
+ * Demultiplexes 'n' packets received on one port: validates their outer
+ * headers, looks up (IPv4 destination, UDP destination port) in 't', that
+ * port's table (dp_view.demux[port_id]; NULL if nothing is bound there), and
+ * writes each hit's slice slot and binding id to its dp_meta.  Packets that
+ * fail validation or match no binding are counted in st->node_drops by
+ * reason and freed.  The kept packets are compacted to the front of 'pkts'
+ * in arrival order; returns how many there are.
  */
-uint16_t dp_demux_burst(const struct rte_hash *demux, uint16_t port_id,
-			struct rte_mbuf **pkts, uint16_t n,
-			struct dp_lcore_stats *st);
+uint16_t dp_demux_burst(const struct dp_demux_port *t, struct rte_mbuf **pkts,
+			uint16_t n, struct dp_lcore_stats *st);
 
 #endif /* SP_DP_DEMUX_H */

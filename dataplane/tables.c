@@ -4,11 +4,8 @@
 #include "dataplane/tables.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 
-#include <rte_errno.h>
-#include <rte_hash_crc.h>
 #include <rte_malloc.h>
 
 struct dp_slice *
@@ -81,44 +78,49 @@ dp_view_clone(const struct dp_view *old)
 	return v;
 }
 
-/* Counts the bindings of every slice in 'v'. */
-static uint32_t
-dp_view_count_bindings(const struct dp_view *v)
+/* Frees the demux tables in 'demux'[RTE_MAX_ETHPORTS] and clears it. */
+static void
+dp_demux_tables_free(struct dp_demux_port **demux)
 {
-	uint32_t n = 0;
-
-	for (unsigned int i = 0; i < SP_MAX_SLICES; i++) {
-		const struct dp_slice *s = v->slices[i];
-
-		if (s == NULL)
-			continue;
-		for (unsigned int b = 0; b < SP_MAX_BINDINGS_PER_SLICE; b++)
-			n += s->bindings[b].present;
+	for (unsigned int p = 0; p < RTE_MAX_ETHPORTS; p++) {
+		rte_free(demux[p]);
+		demux[p] = NULL;
 	}
-	return n;
+}
+
+/* Enters binding 'b' of the slice in slot 'slot' into demux[], allocating
+ * its port's table on the port's first binding.  Returns 0 or a negative
+ * errno as dp_view_build_demux() documents. */
+static int
+dp_demux_tables_add(struct dp_demux_port **demux, const struct dp_binding *bd,
+		    unsigned int slot, unsigned int b)
+{
+	struct dp_demux_port *t;
+	uint32_t *e;
+
+	if (bd->port_id >= RTE_MAX_ETHPORTS)
+		return -EINVAL;
+	t = demux[bd->port_id];
+	if (t == NULL) {
+		t = rte_zmalloc("dp_demux", sizeof(*t), RTE_CACHE_LINE_SIZE);
+		if (t == NULL)
+			return -ENOMEM;
+		t->ip = bd->ip;
+		demux[bd->port_id] = t;
+	} else if (t->ip != bd->ip) {
+		return -EINVAL;
+	}
+	e = &t->entry[rte_be_to_cpu_16(bd->udp_port)];
+	if (*e != 0)
+		return -EEXIST;
+	*e = DP_DEMUX_ENTRY(slot, b);
+	return 0;
 }
 
 int
 dp_view_build_demux(struct dp_view *v)
 {
-	/* rte_hash names live in one namespace per process. */
-	static unsigned int generation;
-	char name[RTE_HASH_NAMESIZE];
-	uint32_t n = dp_view_count_bindings(v);
-	struct rte_hash_parameters params = {
-		.name = name,
-		/* Half full at most keeps lookups in the primary bucket. */
-		.entries = RTE_MAX(2 * n, 64u),
-		.key_len = sizeof(struct dp_demux_key),
-		.hash_func = rte_hash_crc,
-		.socket_id = SOCKET_ID_ANY,
-	};
-	struct rte_hash *h;
-
-	snprintf(name, sizeof(name), "demux_%u", generation++);
-	h = rte_hash_create(&params);
-	if (h == NULL)
-		return -ENOMEM;
+	struct dp_demux_port *demux[RTE_MAX_ETHPORTS] = { NULL };
 
 	for (unsigned int i = 0; i < SP_MAX_SLICES; i++) {
 		const struct dp_slice *s = v->slices[i];
@@ -126,28 +128,19 @@ dp_view_build_demux(struct dp_view *v)
 		if (s == NULL)
 			continue;
 		for (unsigned int b = 0; b < SP_MAX_BINDINGS_PER_SLICE; b++) {
-			const struct dp_binding *bd = &s->bindings[b];
-			struct dp_demux_key key = {
-				.ip = bd->ip,
-				.udp_port = bd->udp_port,
-				.port_id = bd->port_id,
-			};
 			int rc;
 
-			if (!bd->present)
+			if (!s->bindings[b].present)
 				continue;
-			if (rte_hash_lookup(h, &key) >= 0) {
-				rte_hash_free(h);
-				return -EEXIST;
-			}
-			rc = rte_hash_add_key_data(h, &key, DP_DEMUX_DATA(i, b));
-			if (rc < 0) {
-				rte_hash_free(h);
+			rc = dp_demux_tables_add(demux, &s->bindings[b], i, b);
+			if (rc != 0) {
+				dp_demux_tables_free(demux);
 				return rc;
 			}
 		}
 	}
-	v->demux = h;
+	dp_demux_tables_free(v->demux);
+	memcpy(v->demux, demux, sizeof(v->demux));
 	return 0;
 }
 
@@ -156,6 +149,6 @@ dp_view_free(struct dp_view *v)
 {
 	if (v == NULL)
 		return;
-	rte_hash_free(v->demux);
+	dp_demux_tables_free(v->demux);
 	rte_free(v);
 }

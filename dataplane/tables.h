@@ -16,7 +16,7 @@
  *    polling each interface writes.  An object
  *    that a newer view no longer references is freed only after every worker
  *    has reported a quiescent state since the newer view was published.
- *  - A view owns its demux hash; slice tables are shared between successive
+ *  - A view owns its demux tables; slice tables are shared between successive
  *    views and owned by the control plane's slice object, so a change to one
  *    slice rebuilds that slice's table only.
  */
@@ -26,7 +26,6 @@
 
 #include <rte_byteorder.h>
 #include <rte_ether.h>
-#include <rte_hash.h>
 #include <rte_meter.h>
 
 #include "dataplane/dp.h"
@@ -135,23 +134,36 @@ dp_slice_has_filters(const struct dp_slice *s)
 	return s->tss != NULL || s->acl != NULL;
 }
 
-/* The demux key: exact match on where the packet arrived and was sent to.
- * Built from the packet's headers, so all fields are as on the wire. */
-struct dp_demux_key {
-	rte_be32_t ip;
-	rte_be16_t udp_port;
-	uint16_t port_id;
-} __rte_packed;
+/*
+ * The demux table of one DPDK port.  The key is (port, IPv4 destination, UDP
+ * destination port), but a port is one interface and an interface has one
+ * IPv4 address (control/node_config.h), so every binding on the port shares
+ * 'ip' and the UDP port alone indexes entry[]: one compare and one load per
+ * packet.  entry[] is indexed in host order, so that bindings on
+ * consecutive UDP ports, the usual way they are handed out, share cache
+ * lines.  An entry is 0 (no binding) or DP_DEMUX_ENTRY(slot, binding).
+ */
+struct dp_demux_port {
+	rte_be32_t ip;                  /* the port's interface address */
+	uint32_t entry[UINT16_MAX + 1];
+};
 
-/* Demux hash data: slice slot and binding id packed in a pointer-sized word. */
-#define DP_DEMUX_DATA(slot, binding) \
-	((void *)(uintptr_t)(((uint32_t)(slot) << 16) | (binding)))
-#define DP_DEMUX_SLOT(data) ((uint16_t)((uintptr_t)(data) >> 16))
-#define DP_DEMUX_BINDING(data) ((uint16_t)((uintptr_t)(data) & 0xffff))
+/* A slice slot and binding id packed into a demux entry: the slot in the
+ * high half, the binding id + 1 in the low half, so never 0. */
+#define DP_DEMUX_ENTRY(slot, binding) \
+	(((uint32_t)(slot) << 16) | ((uint32_t)(binding) + 1))
+#define DP_DEMUX_SLOT(entry) ((uint16_t)((entry) >> 16))
+#define DP_DEMUX_BINDING(entry) ((uint16_t)((uint16_t)(entry) - 1))
+
+_Static_assert(SP_MAX_SLICES <= UINT16_MAX + 1 &&
+	       SP_MAX_BINDINGS_PER_SLICE <= UINT16_MAX,
+	       "a slot and a binding id + 1 must fit a demux entry's halves");
 
 struct dp_view {
 	uint64_t gen;                   /* one more than the view it replaced */
-	struct rte_hash *demux;         /* dp_demux_key -> DP_DEMUX_DATA() */
+	/* By DPDK port id: the port's demux table, NULL if nothing is bound
+	 * on the port. */
+	struct dp_demux_port *demux[RTE_MAX_ETHPORTS];
 	const struct dp_slice *slices[SP_MAX_SLICES];
 };
 
@@ -167,15 +179,16 @@ struct dp_slice *dp_slice_alloc(uint16_t slot, const struct pm_ops *pm,
 void dp_slice_free(struct dp_slice *s);
 
 /* Returns a new view with the same slices as 'old' (or none if 'old' is
- * NULL) and no demux hash; NULL and errno on failure. */
+ * NULL) and no demux tables; NULL and errno on failure. */
 struct dp_view *dp_view_clone(const struct dp_view *old);
 
-/* Builds v->demux from the bindings of v's slices.  Returns 0, -ENOMEM or
- * -ENOSPC if the hash cannot hold them, or -EEXIST if two bindings share a
- * key. */
+/* Builds v->demux from the bindings of v's slices, replacing the tables v
+ * had.  Returns 0; -ENOMEM; -EEXIST if two bindings share a key; or -EINVAL
+ * if a binding's port id is not below RTE_MAX_ETHPORTS or two bindings on
+ * one port have different addresses.  On failure v is unchanged. */
 int dp_view_build_demux(struct dp_view *v);
 
-/* Frees a view and its demux hash, not its slices; NULL is allowed. */
+/* Frees a view and its demux tables, not its slices; NULL is allowed. */
 void dp_view_free(struct dp_view *v);
 
 #endif /* SP_DP_TABLES_H */

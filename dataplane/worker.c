@@ -337,7 +337,7 @@ dp_worker_poll(struct dp_worker *w, const struct dp_view *v, uint16_t port_id)
 		got = rte_eth_rx_burst(port_id, 0, pkts + n, SP_BURST);
 		for (uint16_t i = n; i < n + got; i++)
 			*dp_rx_tsc(pkts[i]) = w->now;
-		n += dp_demux_burst(v->demux, port_id, pkts + n, got, w->stats);
+		n += dp_demux_burst(v->demux[port_id], pkts + n, got, w->stats);
 		if (got < SP_BURST)
 			break;
 	}
