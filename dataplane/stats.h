@@ -119,15 +119,15 @@ void dp_stats_program(struct dp_lcore_stats *const *st, unsigned int nb,
 void dp_stats_binding(struct dp_lcore_stats *const *st, unsigned int nb,
 		      uint16_t stat, struct dp_counters *out);
 
-/* Counts one packet that took 'cycles' from rx to tx. */
+/* Counts 'n' packets that each took 'cycles' from rx to tx. */
 static inline void
-dp_count_latency(struct dp_lcore_stats *st, uint64_t cycles)
+dp_count_latency(struct dp_lcore_stats *st, uint64_t cycles, uint64_t n)
 {
 	unsigned int b = cycles > 1 ? 63 - (unsigned int)__builtin_clzll(cycles) : 0;
 
 	if (b >= DP_LAT_BUCKETS)
 		b = DP_LAT_BUCKETS - 1;
-	dp_count(&st->latency[b], 1);
+	dp_count(&st->latency[b], n);
 }
 
 /* Sums 'nb' workers' latency histograms into out[DP_LAT_BUCKETS]. */

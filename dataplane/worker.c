@@ -35,15 +35,55 @@
 /* Longest a packet waits in a tx buffer when traffic is light. */
 #define DP_DRAIN_US 100
 
-/* Counts packets as sent on their output bindings. */
+/* What the counters need of a packet about to be sent, read while the
+ * packet is still the worker's: once rte_eth_tx_burst() has taken it, the
+ * port may have freed it already (net_null and net_tap do at once). */
+struct dp_tx_note {
+	uint64_t rx_tsc;
+	uint32_t len;
+	uint16_t stat;
+};
+
+/* Notes pkts[0..n) for dp_worker_count_sent(). */
 static inline void
-dp_worker_count_tx(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n)
+dp_worker_note_tx(struct rte_mbuf *const *pkts, uint16_t n, struct dp_tx_note *notes)
 {
 	for (uint16_t i = 0; i < n; i++) {
-		struct dp_counters *c = &w->stats->binding[dp_meta(pkts[i])->out_stat];
+		notes[i].rx_tsc = *dp_rx_tsc(pkts[i]);
+		notes[i].len = rte_pktmbuf_pkt_len(pkts[i]);
+		notes[i].stat = dp_meta(pkts[i])->out_stat;
+	}
+}
 
-		dp_count(&c->tx_packets, 1);
-		dp_count(&c->tx_bytes, rte_pktmbuf_pkt_len(pkts[i]));
+/*
+ * Counts the first n noted packets as sent at TSC time 'tx': on their
+ * output bindings, and in the latency histogram.  The queue manager sends
+ * a queue's packets in runs, and the packets of one round share their rx
+ * time, so each counter is written once per run rather than per packet (a
+ * chain of read-modify-writes to one address costs a store-forwarding
+ * delay each).
+ */
+static void
+dp_worker_count_sent(struct dp_worker *w, const struct dp_tx_note *notes, uint16_t n,
+		     uint64_t tx)
+{
+	uint64_t packets = 0, bytes = 0, same_rx = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		packets++;
+		bytes += notes[i].len;
+		if (i + 1 == n || notes[i + 1].stat != notes[i].stat) {
+			struct dp_counters *c = &w->stats->binding[notes[i].stat];
+
+			dp_count(&c->tx_packets, packets);
+			dp_count(&c->tx_bytes, bytes);
+			packets = bytes = 0;
+		}
+		same_rx++;
+		if (i + 1 == n || notes[i + 1].rx_tsc != notes[i].rx_tsc) {
+			dp_count_latency(w->stats, tx - notes[i].rx_tsc, same_rx);
+			same_rx = 0;
+		}
 	}
 }
 
@@ -81,6 +121,8 @@ dp_worker_schedule_one(struct dp_worker *w, unsigned int k, uint64_t now)
 {
 	struct qm *qm = w->qm;
 	struct rte_mbuf **pend = w->pending[k];
+	struct dp_tx_note notes[SP_BURST];
+	uint64_t tx;
 
 	for (unsigned int b = 0; b < DP_VECTOR / SP_BURST; b++) {
 		uint16_t n = w->nb_pending[k], sent;
@@ -88,15 +130,11 @@ dp_worker_schedule_one(struct dp_worker *w, unsigned int k, uint64_t now)
 		n += qm_dequeue_burst(qm, k, now, pend + n, SP_BURST - n);
 		if (n == 0)
 			return;
+		dp_worker_note_tx(pend, n, notes);
+		/* One TSC read per burst: the packets leave now. */
+		tx = rte_rdtsc();
 		sent = rte_eth_tx_burst(qm_sched_port(qm, k), w->index, pend, n);
-		dp_worker_count_tx(w, pend, sent);
-		if (sent != 0) {
-			/* One TSC read per burst sent: the packets left now. */
-			uint64_t tx = rte_rdtsc();
-
-			for (uint16_t i = 0; i < sent; i++)
-				dp_count_latency(w->stats, tx - *dp_rx_tsc(pend[i]));
-		}
+		dp_worker_count_sent(w, notes, sent, tx);
 		if (sent != 0 && sent < n)
 			memmove(pend, pend + sent, sizeof(*pend) * (n - sent));
 		w->nb_pending[k] = n - sent;
@@ -219,6 +257,29 @@ dp_worker_pick_queue(const struct dp_slice *s, struct rte_mbuf *m,
 	return buf;
 }
 
+/* Counts slice s's n packets as received on their input bindings, once
+ * per run of packets from one binding (see dp_worker_count_sent()). */
+static inline void
+dp_worker_count_rx(struct dp_worker *w, const struct dp_slice *s,
+		   struct rte_mbuf *const *pkts, uint16_t n)
+{
+	uint64_t packets = 0, bytes = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		uint16_t b = dp_meta(pkts[i])->binding;
+
+		packets++;
+		bytes += rte_pktmbuf_pkt_len(pkts[i]);
+		if (i + 1 == n || dp_meta(pkts[i + 1])->binding != b) {
+			struct dp_counters *c = &w->stats->binding[s->bindings[b].stat];
+
+			dp_count(&c->rx_packets, packets);
+			dp_count(&c->rx_bytes, bytes);
+			packets = bytes = 0;
+		}
+	}
+}
+
 /* Runs one slice's packets through its program, parse, lookup and format
  * and acts on each result: forward (format + tx), or count and free. */
 static void
@@ -233,13 +294,7 @@ dp_worker_slice_burst(struct dp_worker *w, const struct dp_slice *s,
 	uint64_t *drops = w->stats->slice_drops[s->slot];
 	uint16_t nb_out = 0;
 
-	for (uint16_t i = 0; i < n; i++) {
-		uint16_t in = s->bindings[dp_meta(pkts[i])->binding].stat;
-		struct dp_counters *c = &w->stats->binding[in];
-
-		dp_count(&c->rx_packets, 1);
-		dp_count(&c->rx_bytes, rte_pktmbuf_pkt_len(pkts[i]));
-	}
+	dp_worker_count_rx(w, s, pkts, n);
 
 	n = dp_police_burst(s, pkts, n, drops, w->now);
 	if (s->prog != NULL)
