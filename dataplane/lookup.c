@@ -274,11 +274,12 @@ dp_lookup_burst(const struct dp_slice *s, struct rte_mbuf **pkts,
 		const struct dp_action **acts, struct dp_lcore_stats *st)
 {
 	const uint8_t *data[SP_BURST];
-	uint32_t results[SP_BURST] = { 0 };
+	uint32_t results[SP_BURST];
 	uint32_t dst[SP_BURST];
 	uint64_t nh[SP_BURST];
 	uint16_t miss[SP_BURST];
 	uint16_t nb_miss = 0;
+	uint64_t hits = 0;
 
 	if (s->tss != NULL) {
 		dp_tss_lookup_burst(s->tss, keys, n, results);
@@ -286,13 +287,21 @@ dp_lookup_burst(const struct dp_slice *s, struct rte_mbuf **pkts,
 		for (uint16_t i = 0; i < n; i++)
 			data[i] = (const uint8_t *)&keys[i];
 		rte_acl_classify(s->acl, data, results, n, 1);
+	} else {
+		memset(results, 0, sizeof(*results) * n);
 	}
 	for (uint16_t i = 0; i < n; i++) {
 		if (results[i] != 0) {
 			const struct dp_filter *f = &s->filters[results[i] - 1];
 
 			acts[i] = &f->action;
-			dp_count(&st->filter_hits[f->stat], 1);
+			/* Once per run of hits on one filter: back-to-back
+			 * increments of one counter wait on each other. */
+			hits++;
+			if (i + 1 == n || results[i + 1] != results[i]) {
+				dp_count(&st->filter_hits[f->stat], hits);
+				hits = 0;
+			}
 			continue;
 		}
 		acts[i] = &s->bindings[dp_meta(pkts[i])->binding].default_action;
