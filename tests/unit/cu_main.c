@@ -13,6 +13,7 @@
 #include <rte_common.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
+#include <rte_malloc.h>
 
 static bool cu_eal_up;
 
@@ -129,4 +130,16 @@ out:
 	if (cu_eal_up)
 		cu_eal_fini(&rc);
 	return rc;
+}
+
+unsigned int
+cu_heap_blocks(void)
+{
+	struct rte_malloc_socket_stats st;
+	unsigned int n = 0;
+
+	for (int sock = 0; sock < RTE_MAX_NUMA_NODES; sock++)
+		if (rte_malloc_get_socket_stats(sock, &st) == 0)
+			n += st.alloc_count;
+	return n;
 }

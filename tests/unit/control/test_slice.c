@@ -38,20 +38,6 @@ static const uint8_t gateway_mac[2][6] = {
 	{ 0x02, 0x00, 0x00, 0x00, 0x00, 0xfe }, { 0x02, 0x00, 0x00, 0x00, 0x01, 0xfe },
 };
 
-/* Blocks allocated from DPDK's heaps (tables, views, demux tables), which ASan
- * does not see; counted rather than sized, which depends on fragmentation. */
-static unsigned int
-heap_used(void)
-{
-	struct rte_malloc_socket_stats st;
-	unsigned int n = 0;
-
-	for (int sock = 0; sock < RTE_MAX_NUMA_NODES; sock++)
-		if (rte_malloc_get_socket_stats(sock, &st) == 0)
-			n += st.alloc_count;
-	return n;
-}
-
 static int
 slice_suite_init(void)
 {
@@ -93,7 +79,7 @@ slice_suite_init(void)
 	p.pm = pm;
 	if (slice_create(node, &p, &s, &err) != 0 || slice_delete(node, s, &err) != 0)
 		return -1;
-	heap_base = heap_used();
+	heap_base = cu_heap_blocks();
 	return 0;
 }
 
@@ -161,7 +147,7 @@ expect_clean(const char *ctx)
 	CU_EXPECT_UINT(tables, 0, ctx);
 	CU_EXPECT_INT(demux_keys(), 0, ctx);
 	CU_EXPECT_UINT(stats_used(), 0, ctx);
-	CU_EXPECT_UINT(heap_used(), heap_base, ctx);
+	CU_EXPECT_UINT(cu_heap_blocks(), heap_base, ctx);
 	node_free_capacity(node, &left);
 	CU_EXPECT(left.filters == 1000 && left.queues == 100 && left.buffers == 5000 &&
 		  left.bw[0].in_bps == RATE && left.bw[0].out_bps == RATE &&

@@ -73,18 +73,6 @@ cu_lookup_decode(const struct dp_slice *t, const struct dp_action *a)
 	return (struct cu_outcome){ CU_BAD, 0 };
 }
 
-unsigned int
-cu_heap_blocks(void)
-{
-	struct rte_malloc_socket_stats st;
-	unsigned int n = 0;
-
-	for (int sock = 0; sock < RTE_MAX_NUMA_NODES; sock++)
-		if (rte_malloc_get_socket_stats(sock, &st) == 0)
-			n += st.alloc_count;
-	return n;
-}
-
 struct dp_lcore_stats *
 cu_lookup_stats(uint32_t nb_filters)
 {

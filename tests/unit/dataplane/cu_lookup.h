@@ -73,9 +73,6 @@ int cu_lookup_build(const char *ctx, struct dp_slice *t, enum dp_key_layout layo
 		    enum cu_cls cls, const struct dp_rule *rules, uint32_t nb_rules,
 		    const struct dp_route *routes, uint32_t nb_routes);
 
-/* Blocks allocated from DPDK's heaps, which ASan does not see. */
-unsigned int cu_heap_blocks(void);
-
 /* Zeroed worker counters with 'nb_filters' hit counters; NULL if out of
  * memory.  cu_lookup_stats_free() accepts NULL. */
 struct dp_lcore_stats *cu_lookup_stats(uint32_t nb_filters);

@@ -1151,25 +1151,12 @@ test_build_demux_duplicates(void)
 	}
 }
 
-/* Allocations in the DPDK heap, on every socket. */
-static unsigned int
-heap_allocs(void)
-{
-	struct rte_malloc_socket_stats st;
-	unsigned int n = 0;
-
-	for (int sock = 0; sock < RTE_MAX_NUMA_NODES; sock++)
-		if (rte_malloc_get_socket_stats(sock, &st) == 0)
-			n += st.alloc_count;
-	return n;
-}
-
 /* A second build replaces the first one's tables and frees them; a
  * refused one keeps them. */
 static void
 test_build_demux_rebuild(void)
 {
-	const unsigned int base = heap_allocs();
+	const unsigned int base = cu_heap_blocks();
 	struct dp_view *v = dp_view_clone(NULL);
 	struct dp_slice *s = dp_slice_alloc(4, &pm_passthrough_ops, 0, 0, 0);
 	const struct dp_demux_port *first;
@@ -1199,7 +1186,7 @@ test_build_demux_rebuild(void)
 
 	dp_view_free(v);
 	dp_slice_free(s);
-	CU_EXPECT_UINT(heap_allocs(), base, "allocations left behind");
+	CU_EXPECT_UINT(cu_heap_blocks(), base, "allocations left behind");
 }
 
 /* A view with no slices builds no table, and every packet misses. */
