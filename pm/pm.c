@@ -49,3 +49,9 @@ pm_refuse_routes(const struct pm_config *cfg, struct pm_fault *fault,
 		 option, why);
 	return -EINVAL;
 }
+
+int
+pm_table_build_generic(struct dp_slice *t, const struct pm_config *cfg)
+{
+	return dp_lookup_build(t, DP_KEY_GENERIC, cfg->rules, cfg->nb_rules, NULL, 0);
+}

@@ -99,6 +99,10 @@ void pm_list(char *buf, size_t size);
 int pm_refuse_routes(const struct pm_config *cfg, struct pm_fault *fault,
 		     const char *option, const char *why);
 
+/* pm_ops.table_build for code options whose filters match the generic
+ * 112-bit key and that have no routes. */
+int pm_table_build_generic(struct dp_slice *t, const struct pm_config *cfg);
+
 /* The UDP payload of a packet accepted by demux, and its length. */
 static inline uint8_t *
 pm_payload(struct rte_mbuf *m, uint16_t *len)

@@ -30,18 +30,12 @@ bpf_validate_config(const struct pm_config *cfg, struct pm_fault *fault)
 				"filters match the program's return value");
 }
 
-static int
-bpf_table_build(struct dp_slice *t, const struct pm_config *cfg)
-{
-	return dp_lookup_build(t, DP_KEY_GENERIC, cfg->rules, cfg->nb_rules, NULL, 0);
-}
-
 const struct pm_ops pm_bpf_ops = {
 	.name = "bpf",
 	.key_layout = DP_KEY_GENERIC,
 	.program_keys = true,
 	.validate_config = bpf_validate_config,
-	.table_build = bpf_table_build,
+	.table_build = pm_table_build_generic,
 	.table_free = dp_lookup_free,
 	.parse_burst = bpf_parse_burst,
 	.format_burst = NULL,

@@ -39,17 +39,11 @@ passthrough_validate_config(const struct pm_config *cfg, struct pm_fault *fault)
 				"its payload has no address to route on");
 }
 
-static int
-passthrough_table_build(struct dp_slice *t, const struct pm_config *cfg)
-{
-	return dp_lookup_build(t, DP_KEY_GENERIC, cfg->rules, cfg->nb_rules, NULL, 0);
-}
-
 const struct pm_ops pm_passthrough_ops = {
 	.name = "passthrough",
 	.key_layout = DP_KEY_GENERIC,
 	.validate_config = passthrough_validate_config,
-	.table_build = passthrough_table_build,
+	.table_build = pm_table_build_generic,
 	.table_free = dp_lookup_free,
 	.parse_burst = passthrough_parse_burst,
 	.format_burst = NULL,
