@@ -19,6 +19,7 @@
  */
 
 #include <stdint.h>
+#include <string.h>
 
 #include <rte_byteorder.h>
 #include <rte_mbuf.h>
@@ -51,6 +52,40 @@ struct dp_key {
 		uint8_t bytes[16];      /* generic: key[1..13], then zeros */
 	};
 } __rte_aligned(8);
+
+/*
+ * Writes key k whole: b0, input binding 'binding', and w1 and w2 as the
+ * key's second and third 8-byte words as they lie in memory.  Each word is
+ * stored once and whole, so that the lookup's 64-bit loads of the key are
+ * forwarded from these stores; field stores over a memset are not, and
+ * stalled every lookup.
+ */
+static inline void
+dp_key_set(struct dp_key *k, uint8_t b0, uint16_t binding, uint64_t w1, uint64_t w2)
+{
+	/* The shift places the binding as a little-endian machine stores it:
+	 * at offsets 4..7, after b0 and three bytes of padding. */
+	uint64_t w[3] = { b0 | (uint64_t)rte_cpu_to_be_32(binding) << 32, w1, w2 };
+
+	RTE_BUILD_BUG_ON(RTE_BYTE_ORDER != RTE_LITTLE_ENDIAN);
+	RTE_BUILD_BUG_ON(sizeof(*k) != sizeof(w));
+	memcpy(k, w, sizeof(w));
+}
+
+/* Writes the generic key of payload p, at least DP_KEY_BYTES long, from
+ * input binding 'binding': p[0], then p[1..13] and zeros in bytes[]. */
+static inline void
+dp_key_generic(struct dp_key *k, const uint8_t *p, uint16_t binding)
+{
+	uint64_t w1, w2;
+
+	RTE_BUILD_BUG_ON(DP_KEY_BYTES != 14);
+	memcpy(&w1, p + 1, sizeof(w1));
+	/* p[6..13] less the three bytes w1 has: p[9..13], then zeros
+	 * (little-endian, as in dp_key_set()). */
+	memcpy(&w2, p + 6, sizeof(w2));
+	dp_key_set(k, p[0], binding, w1, w2 >> 24);
+}
 
 /* How a code option's keys are matched. */
 enum dp_key_layout {

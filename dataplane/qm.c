@@ -462,14 +462,13 @@ qm_sched_list(const struct qm_sched *sc)
 	return QM_LISTS;
 }
 
-uint16_t
-qm_dequeue_burst(struct qm *qm, unsigned int sched, uint64_t now,
-		 struct rte_mbuf **out, uint16_t max)
+/* Gives scheduler sc the credit its rate earned up to TSC time 'now', up
+ * to its depth. */
+static inline void
+qm_sched_refill(struct qm_sched *sc, uint64_t now)
 {
-	struct qm_sched *sc = qm->sched[sched];
 	int64_t elapsed = (int64_t)(now - sc->last);
 	int64_t cap = sc->depth >> QM_FP;
-	uint16_t n = 0;
 
 	/* A 'now' before the last one (another core's TSC) adds nothing. */
 	if (elapsed < 0)
@@ -478,7 +477,59 @@ qm_dequeue_burst(struct qm *qm, unsigned int sched, uint64_t now,
 	sc->credit += RTE_MIN(elapsed, cap) << QM_FP;
 	if (sc->credit > sc->depth)
 		sc->credit = sc->depth;
+}
 
+/* Counts a run of 'n' packets that passed queue q without waiting. */
+static inline void
+qm_queue_count_pass(struct qm_queue *q, uint32_t n)
+{
+	__atomic_store_n(&q->enqueued, q->enqueued + n, __ATOMIC_RELAXED);
+	__atomic_store_n(&q->dequeued, q->dequeued + n, __ATOMIC_RELAXED);
+}
+
+uint16_t
+qm_pass_burst(struct qm *qm, const struct dp_slice *s, unsigned int sched,
+	      struct rte_mbuf *const *pkts, const struct dp_forward *const *fwd,
+	      uint16_t n, uint64_t now)
+{
+	struct qm_sched *sc = qm->sched[sched];
+	struct qm_queue *q = NULL;
+	uint32_t run = 0;
+	uint16_t i;
+
+	if (qm_sched_list(sc) != QM_LISTS)
+		return 0;
+	if (sc->last != now)
+		qm_sched_refill(sc, now);
+
+	for (i = 0; i < n && sc->credit > 0; i++) {
+		const struct dp_queue *conf = &s->queues[fwd[i]->queue];
+		struct qm_queue *next = &qm->q[conf->slot];
+
+		if (conf->sched != sched)
+			break;
+		if (next != q) {
+			if (run != 0)
+				qm_queue_count_pass(q, run);
+			q = next;
+			run = 0;
+		}
+		sc->credit -= (int64_t)(qm_cost(sc, pkts[i]) * sc->cpb);
+		run++;
+	}
+	if (run != 0)
+		qm_queue_count_pass(q, run);
+	return i;
+}
+
+uint16_t
+qm_dequeue_burst(struct qm *qm, unsigned int sched, uint64_t now,
+		 struct rte_mbuf **out, uint16_t max)
+{
+	struct qm_sched *sc = qm->sched[sched];
+	uint16_t n = 0;
+
+	qm_sched_refill(sc, now);
 	while (n < max && sc->credit > 0) {
 		unsigned int l = qm_sched_list(sc);
 		struct qm_class *c;

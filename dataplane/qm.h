@@ -115,6 +115,22 @@ uint16_t qm_enqueue_burst(struct qm *qm, const struct dp_slice *s,
 			  uint16_t n, struct dp_lcore_stats *st);
 
 /*
+ * Owner only.  The queue manager's fast path, for a scheduler with nothing
+ * waiting: the packet it would send next is the one arriving.  Of the
+ * leading packets of a burst of slice 's' whose queues are on scheduler
+ * 'sched', lets through as many as its rate allows at TSC time 'now', if
+ * none of its queues holds a packet: each is charged to the pacer and
+ * counted on its queue as enqueued and dequeued, as if it had been queued
+ * and taken at once.  Returns how many passed (0 if any queue of 'sched'
+ * holds packets).  The caller sends them on the scheduler's port ahead of
+ * anything it dequeues from 'sched' later, and queues the others with
+ * qm_enqueue_burst().
+ */
+uint16_t qm_pass_burst(struct qm *qm, const struct dp_slice *s, unsigned int sched,
+		       struct rte_mbuf *const *pkts, const struct dp_forward *const *fwd,
+		       uint16_t n, uint64_t now);
+
+/*
  * Owner only.  Takes from scheduler 'sched' up to 'max' packets that its
  * rate allows at TSC time 'now', in WDRR order, into out[].  Each one is
  * charged to the pacer as it leaves, whether or not the port then takes

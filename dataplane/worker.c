@@ -87,6 +87,60 @@ dp_worker_count_sent(struct dp_worker *w, const struct dp_tx_note *notes, uint16
 	}
 }
 
+/* Owner of the queue manager: offers scheduler k's port what waits in
+ * w->pending[k], oldest first, and keeps what it does not take.  Returns
+ * how many it took. */
+static uint16_t
+dp_worker_send_pending(struct dp_worker *w, unsigned int k)
+{
+	struct rte_mbuf **pend = w->pending[k];
+	uint16_t n = w->nb_pending[k], sent;
+	struct dp_tx_note notes[SP_BURST];
+	uint64_t tx;
+
+	dp_worker_note_tx(pend, n, notes);
+	/* One TSC read per burst: the packets leave now. */
+	tx = rte_rdtsc();
+	sent = rte_eth_tx_burst(qm_sched_port(w->qm, k), w->index, pend, n);
+	dp_worker_count_sent(w, notes, sent, tx);
+	if (sent != 0 && sent < n)
+		memmove(pend, pend + sent, sizeof(*pend) * (n - sent));
+	w->nb_pending[k] = n - sent;
+	return sent;
+}
+
+/*
+ * Owner of the queue manager: hands a formatted burst of slice s to it.
+ * While a scheduler has nothing queued and has credit, its packets pass
+ * straight to w->pending (qm_pass_burst()), which is sent when full and at
+ * the end of the round, before anything the scheduler dequeues; the rest
+ * are queued.  With the scheduler's rate above the offered load, as in
+ * the benchmark, no packet waits in a queue.
+ */
+static void
+dp_worker_qm_tx(struct dp_worker *w, const struct dp_slice *s, struct rte_mbuf **pkts,
+		const struct dp_forward *const *fwd, uint16_t n)
+{
+	while (n != 0) {
+		unsigned int k = s->queues[fwd[0]->queue].sched;
+		uint16_t room, passed;
+
+		if (w->nb_pending[k] == SP_BURST)
+			dp_worker_send_pending(w, k);
+		room = SP_BURST - w->nb_pending[k];
+		passed = qm_pass_burst(w->qm, s, k, pkts, fwd, RTE_MIN(n, room), w->now);
+		if (passed == 0)
+			break;
+		memcpy(&w->pending[k][w->nb_pending[k]], pkts, sizeof(*pkts) * passed);
+		w->nb_pending[k] += passed;
+		pkts += passed;
+		fwd += passed;
+		n -= passed;
+	}
+	if (n != 0)
+		qm_enqueue_burst(w->qm, s, pkts, fwd, n, w->stats);
+}
+
 /* Sends a formatted burst of slice s toward its output ports: into the
  * queue manager, or straight into the tx buffers. */
 static void
@@ -107,7 +161,7 @@ dp_worker_tx(struct dp_worker *w, const struct dp_slice *s, struct rte_mbuf **pk
 					  w->txb[fwd[i]->port_id], pkts[i]);
 		}
 	} else if (w->qm != NULL) {
-		qm_enqueue_burst(qm, s, pkts, fwd, n, w->stats);
+		dp_worker_qm_tx(w, s, pkts, fwd, n);
 	} else {
 		qm_handoff_burst(qm, s, pkts, fwd, n, w->stats);
 	}
@@ -119,26 +173,14 @@ dp_worker_tx(struct dp_worker *w, const struct dp_slice *s, struct rte_mbuf **pk
 static void
 dp_worker_schedule_one(struct dp_worker *w, unsigned int k, uint64_t now)
 {
-	struct qm *qm = w->qm;
-	struct rte_mbuf **pend = w->pending[k];
-	struct dp_tx_note notes[SP_BURST];
-	uint64_t tx;
-
 	for (unsigned int b = 0; b < DP_VECTOR / SP_BURST; b++) {
-		uint16_t n = w->nb_pending[k], sent;
+		uint16_t n = w->nb_pending[k];
 
-		n += qm_dequeue_burst(qm, k, now, pend + n, SP_BURST - n);
+		n += qm_dequeue_burst(w->qm, k, now, w->pending[k] + n, SP_BURST - n);
+		w->nb_pending[k] = n;
 		if (n == 0)
 			return;
-		dp_worker_note_tx(pend, n, notes);
-		/* One TSC read per burst: the packets leave now. */
-		tx = rte_rdtsc();
-		sent = rte_eth_tx_burst(qm_sched_port(qm, k), w->index, pend, n);
-		dp_worker_count_sent(w, notes, sent, tx);
-		if (sent != 0 && sent < n)
-			memmove(pend, pend + sent, sizeof(*pend) * (n - sent));
-		w->nb_pending[k] = n - sent;
-		if (n < SP_BURST || sent < n)
+		if (dp_worker_send_pending(w, k) < n || n < SP_BURST)
 			return;
 	}
 }

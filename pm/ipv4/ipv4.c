@@ -3,6 +3,7 @@
 
 #include "pm/ipv4/ipv4.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "dataplane/meta.h"
@@ -35,19 +36,22 @@ ipv4_key(struct dp_key *k, const uint8_t *p, uint16_t len, uint16_t binding)
 {
 	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)p;
 	uint16_t hlen = rte_ipv4_hdr_len(ip);
+	uint64_t addrs;
+	uint32_t ports = 0;
 
-	memset(k, 0, sizeof(*k));
-	k->b0 = ip->next_proto_id;
-	k->binding = rte_cpu_to_be_32(binding);
-	k->ipv4.src = ip->src_addr;
-	k->ipv4.dst = ip->dst_addr;
+	/* Source and destination lie next to each other, as in the key. */
+	RTE_BUILD_BUG_ON(offsetof(struct rte_ipv4_hdr, dst_addr) !=
+			 offsetof(struct rte_ipv4_hdr, src_addr) + 4);
+	RTE_BUILD_BUG_ON(offsetof(struct dp_key, ipv4.src) != 8 ||
+			 offsetof(struct dp_key, ipv4.sport) != 16 ||
+			 offsetof(struct dp_key, ipv4.dport) != 18);
+	memcpy(&addrs, &ip->src_addr, sizeof(addrs));
 	if ((ip->next_proto_id == IPPROTO_UDP || ip->next_proto_id == IPPROTO_TCP ||
 	     ip->next_proto_id == IPPROTO_SCTP) &&
 	    !(ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_OFFSET_MASK)) &&
-	    len >= hlen + 4) {
-		memcpy(&k->ipv4.sport, p + hlen, 2);
-		memcpy(&k->ipv4.dport, p + hlen + 2, 2);
-	}
+	    len >= hlen + 4)
+		memcpy(&ports, p + hlen, sizeof(ports));
+	dp_key_set(k, ip->next_proto_id, binding, addrs, ports);
 }
 
 static uint16_t

@@ -21,6 +21,10 @@ passthrough_parse_burst(const struct dp_slice *s, struct rte_mbuf **pkts,
 		uint16_t len;
 		const uint8_t *p = pm_payload(pkts[i], &len);
 
+		if (likely(len >= DP_KEY_BYTES)) {
+			dp_key_generic(k, p, dp_meta(pkts[i])->binding);
+			continue;
+		}
 		memset(k, 0, sizeof(*k));
 		k->binding = rte_cpu_to_be_32(dp_meta(pkts[i])->binding);
 		if (len > 0)
