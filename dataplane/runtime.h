@@ -40,6 +40,15 @@
 
 struct dp_runtime;
 
+/* What the counters need of a packet about to be sent, noted while the
+ * packet is still the worker's: once rte_eth_tx_burst() has taken it, the
+ * port may have freed it already (net_null and net_tap do at once). */
+struct dp_tx_note {
+	uint64_t rx_tsc;                /* TSC of the round that received it */
+	uint32_t len;
+	uint16_t stat;                  /* output binding's counter slot */
+};
+
 struct dp_worker {
 	struct dp_runtime *rt;
 	unsigned int lcore;             /* EAL lcore it runs on */
@@ -53,8 +62,12 @@ struct dp_worker {
 	struct dp_prog_budget budget[SP_MAX_SLICES];    /* program cycles */
 	struct qm *qm;                  /* the queue manager, if it owns it */
 	uint64_t qm_gen;                /* view generation it synced qm to */
-	uint16_t nb_pending[SP_MAX_PORTS];      /* by scheduler: dequeued, */
-	struct rte_mbuf *pending[SP_MAX_PORTS][SP_BURST];       /* not yet sent */
+	/* By scheduler: packets that left the queue manager (dequeued, or
+	 * passed) and wait for the port, with what the counters need of
+	 * them once the port has them. */
+	uint16_t nb_pending[SP_MAX_PORTS];
+	struct rte_mbuf *pending[SP_MAX_PORTS][SP_BURST];
+	struct dp_tx_note pending_note[SP_MAX_PORTS][SP_BURST];
 } __rte_cache_aligned;
 
 struct dp_runtime {

@@ -35,16 +35,8 @@
 /* Longest a packet waits in a tx buffer when traffic is light. */
 #define DP_DRAIN_US 100
 
-/* What the counters need of a packet about to be sent, read while the
- * packet is still the worker's: once rte_eth_tx_burst() has taken it, the
- * port may have freed it already (net_null and net_tap do at once). */
-struct dp_tx_note {
-	uint64_t rx_tsc;
-	uint32_t len;
-	uint16_t stat;
-};
-
-/* Notes pkts[0..n) for dp_worker_count_sent(). */
+/* Notes pkts[0..n), which waited in the queue manager, for
+ * dp_worker_count_sent(). */
 static inline void
 dp_worker_note_tx(struct rte_mbuf *const *pkts, uint16_t n, struct dp_tx_note *notes)
 {
@@ -94,19 +86,33 @@ static uint16_t
 dp_worker_send_pending(struct dp_worker *w, unsigned int k)
 {
 	struct rte_mbuf **pend = w->pending[k];
+	struct dp_tx_note *notes = w->pending_note[k];
 	uint16_t n = w->nb_pending[k], sent;
-	struct dp_tx_note notes[SP_BURST];
 	uint64_t tx;
 
-	dp_worker_note_tx(pend, n, notes);
 	/* One TSC read per burst: the packets leave now. */
 	tx = rte_rdtsc();
 	sent = rte_eth_tx_burst(qm_sched_port(w->qm, k), w->index, pend, n);
 	dp_worker_count_sent(w, notes, sent, tx);
-	if (sent != 0 && sent < n)
+	if (sent != 0 && sent < n) {
 		memmove(pend, pend + sent, sizeof(*pend) * (n - sent));
+		memmove(notes, notes + sent, sizeof(*notes) * (n - sent));
+	}
 	w->nb_pending[k] = n - sent;
 	return sent;
+}
+
+/* Marks slice s's packets pkts[0..n) with what the tx counters need
+ * (their output binding's counter slot, and their rx round's time) before
+ * they wait in a queue or a tx buffer or go to another worker. */
+static inline void
+dp_worker_mark_out(const struct dp_worker *w, struct rte_mbuf **pkts,
+		   const struct dp_forward *const *fwd, uint16_t n)
+{
+	for (uint16_t i = 0; i < n; i++) {
+		dp_meta(pkts[i])->out_stat = fwd[i]->stat;
+		*dp_rx_tsc(pkts[i]) = w->now;
+	}
 }
 
 /*
@@ -131,14 +137,24 @@ dp_worker_qm_tx(struct dp_worker *w, const struct dp_slice *s, struct rte_mbuf *
 		passed = qm_pass_burst(w->qm, s, k, pkts, fwd, RTE_MIN(n, room), w->now);
 		if (passed == 0)
 			break;
-		memcpy(&w->pending[k][w->nb_pending[k]], pkts, sizeof(*pkts) * passed);
-		w->nb_pending[k] += passed;
+		for (uint16_t i = 0; i < passed; i++) {
+			uint16_t at = w->nb_pending[k]++;
+
+			w->pending[k][at] = pkts[i];
+			w->pending_note[k][at] = (struct dp_tx_note){
+				.rx_tsc = w->now,
+				.len = rte_pktmbuf_pkt_len(pkts[i]),
+				.stat = fwd[i]->stat,
+			};
+		}
 		pkts += passed;
 		fwd += passed;
 		n -= passed;
 	}
-	if (n != 0)
+	if (n != 0) {
+		dp_worker_mark_out(w, pkts, fwd, n);
 		qm_enqueue_burst(w->qm, s, pkts, fwd, n, w->stats);
+	}
 }
 
 /* Sends a formatted burst of slice s toward its output ports: into the
@@ -149,12 +165,12 @@ dp_worker_tx(struct dp_worker *w, const struct dp_slice *s, struct rte_mbuf **pk
 {
 	struct qm *qm = w->rt->qm;
 
-	for (uint16_t i = 0; i < n; i++)
-		dp_meta(pkts[i])->out_stat = fwd[i]->stat;
 	if (qm == NULL) {
 		for (uint16_t i = 0; i < n; i++) {
 			struct dp_counters *c = &w->stats->binding[fwd[i]->stat];
 
+			/* The tx buffer's error callback needs it. */
+			dp_meta(pkts[i])->out_stat = fwd[i]->stat;
 			dp_count(&c->tx_packets, 1);
 			dp_count(&c->tx_bytes, rte_pktmbuf_pkt_len(pkts[i]));
 			rte_eth_tx_buffer(fwd[i]->port_id, w->index,
@@ -163,6 +179,7 @@ dp_worker_tx(struct dp_worker *w, const struct dp_slice *s, struct rte_mbuf **pk
 	} else if (w->qm != NULL) {
 		dp_worker_qm_tx(w, s, pkts, fwd, n);
 	} else {
+		dp_worker_mark_out(w, pkts, fwd, n);
 		qm_handoff_burst(qm, s, pkts, fwd, n, w->stats);
 	}
 }
@@ -174,9 +191,11 @@ static void
 dp_worker_schedule_one(struct dp_worker *w, unsigned int k, uint64_t now)
 {
 	for (unsigned int b = 0; b < DP_VECTOR / SP_BURST; b++) {
-		uint16_t n = w->nb_pending[k];
+		uint16_t n = w->nb_pending[k], got;
 
-		n += qm_dequeue_burst(w->qm, k, now, w->pending[k] + n, SP_BURST - n);
+		got = qm_dequeue_burst(w->qm, k, now, w->pending[k] + n, SP_BURST - n);
+		dp_worker_note_tx(w->pending[k] + n, got, w->pending_note[k] + n);
+		n += got;
 		w->nb_pending[k] = n;
 		if (n == 0)
 			return;
@@ -432,8 +451,6 @@ dp_worker_poll(struct dp_worker *w, const struct dp_view *v, uint16_t port_id)
 	/* At most DP_VECTOR / SP_BURST bursts, whatever demux keeps. */
 	for (unsigned int b = 0; b < DP_VECTOR / SP_BURST; b++) {
 		got = rte_eth_rx_burst(port_id, 0, pkts + n, SP_BURST);
-		for (uint16_t i = n; i < n + got; i++)
-			*dp_rx_tsc(pkts[i]) = w->now;
 		n += dp_demux_burst(v->demux[port_id], pkts + n, got, w->stats);
 		if (got < SP_BURST)
 			break;
