@@ -4,7 +4,8 @@
 /*
  * Unit tests of dataplane/qm.c.
  *
- * No port is involved: qm_dequeue_burst() hands the packets back, and time
+ * No port is involved: qm_dequeue_burst() hands the packets back (and
+ * qm_pass_burst() leaves those it lets through to the caller), and time
  * is the 'now' the tests pass, starting from the TSC read right after
  * qm_create() and moved forward by hand.  Each packet carries, in its
  * first 8 bytes, the index of the flow (one stream to one queue) it
@@ -100,7 +101,7 @@ struct fx {
 	unsigned int avail;                     /* mbufs in the pool before */
 	uint64_t misordered;                    /* out of order within a flow */
 	uint64_t strays;                        /* not sent, changed, wrong scheduler */
-	uint64_t overruns;                      /* dequeues that returned > max */
+	uint64_t overruns;                      /* calls that returned > max */
 	bool dry;                               /* the pool ran out: stop sending */
 };
 
@@ -308,6 +309,28 @@ pkt_new(struct fx *f, uint8_t fi)
 	return m;
 }
 
+/* Builds in pkts[] and fwd[] a burst of one packet of each flow
+ * fis[0..n-1] (n at most SP_BURST).  Returns false if the pool ran out. */
+static bool
+fx_burst(struct fx *f, const uint8_t *fis, uint16_t n, struct rte_mbuf **pkts,
+	 const struct dp_forward **fwd)
+{
+	RTE_VERIFY(n <= SP_BURST);
+	if (f->dry)
+		return false;
+	for (uint16_t i = 0; i < n; i++) {
+		pkts[i] = pkt_new(f, fis[i]);
+		if (pkts[i] == NULL) {
+			rte_pktmbuf_free_bulk(pkts, i);
+			CU_FAIL("mbuf pool empty: the queue manager lost packets");
+			f->dry = true;
+			return false;
+		}
+		fwd[i] = &fwds[f->flows[fis[i]].queue];
+	}
+	return true;
+}
+
 /* Sends one packet of each flow fis[0..n-1] (all of one slice, n at most
  * SP_BURST) in one burst with the current view's table: to the queue
  * manager, or to its handoff ring.  Returns what the call returns. */
@@ -318,19 +341,8 @@ fx_send(struct fx *f, const uint8_t *fis, uint16_t n, bool handoff)
 	const struct dp_forward *fwd[SP_BURST];
 	struct rte_mbuf *pkts[SP_BURST];
 
-	RTE_VERIFY(n <= SP_BURST);
-	if (f->dry)
+	if (!fx_burst(f, fis, n, pkts, fwd))
 		return 0;
-	for (uint16_t i = 0; i < n; i++) {
-		pkts[i] = pkt_new(f, fis[i]);
-		if (pkts[i] == NULL) {
-			rte_pktmbuf_free_bulk(pkts, i);
-			CU_FAIL("mbuf pool empty: the queue manager lost packets");
-			f->dry = true;
-			return 0;
-		}
-		fwd[i] = &fwds[f->flows[fis[i]].queue];
-	}
 	if (handoff)
 		return qm_handoff_burst(f->qm, s, pkts, fwd, n, f->st);
 	return qm_enqueue_burst(f->qm, s, pkts, fwd, n, f->st);
@@ -394,6 +406,31 @@ fx_deq(struct fx *f, unsigned int sched, uint16_t max)
 	for (uint16_t i = 0; i < n; i++)
 		fx_account(f, sched, out[i]);
 	return n;
+}
+
+/* Sends one packet of each flow fis[0..n-1] (all of one slice) as the
+ * worker does to scheduler 'sched' at the current time: what
+ * qm_pass_burst() lets through is accounted for and freed as if dequeued,
+ * the rest is queued.  Returns how many passed. */
+static uint16_t
+fx_pass(struct fx *f, unsigned int sched, const uint8_t *fis, uint16_t n)
+{
+	const struct dp_slice *s = f->v->slices[f->flows[fis[0]].slice];
+	const struct dp_forward *fwd[SP_BURST];
+	struct rte_mbuf *pkts[SP_BURST];
+	uint16_t passed;
+
+	if (!fx_burst(f, fis, n, pkts, fwd))
+		return 0;
+	passed = qm_pass_burst(f->qm, s, sched, pkts, fwd, n, f->now);
+	if (passed > n) {
+		f->overruns++;
+		passed = n;
+	}
+	for (uint16_t i = 0; i < passed; i++)
+		fx_account(f, sched, pkts[i]);
+	qm_enqueue_burst(f->qm, s, pkts + passed, fwd + passed, n - passed, f->st);
+	return passed;
 }
 
 /* The counters of state slot 'slot', prefilled with junk. */
@@ -503,7 +540,7 @@ expect_clean(const struct fx *f, const char *ctx)
 		  ctx, f->misordered);
 	CU_EXPECT(f->strays == 0, "%s: %" PRIu64 " packet(s) never sent to that scheduler, "
 		  "or changed", ctx, f->strays);
-	CU_EXPECT(f->overruns == 0, "%s: %" PRIu64 " dequeue(s) returned more than max",
+	CU_EXPECT(f->overruns == 0, "%s: %" PRIu64 " call(s) returned more than asked",
 		  ctx, f->overruns);
 }
 
@@ -1538,6 +1575,207 @@ test_free_with_packets(void)
 	fx_fini(&f);
 }
 
+/*
+ * Case 10: qm_pass_burst(), packets passing a scheduler with nothing queued.
+ */
+
+/* Sets up f with the 'nb' schedulers sched[] and slice A with the 'nb_qs'
+ * queues qs[], a flow of 'len'-byte frames to each. */
+static void
+fx_pass_init(struct fx *f, const struct qm_sched_params *sched, unsigned int nb,
+	     const struct qspec *qs, uint32_t nb_qs, uint16_t len)
+{
+	struct dp_slice *a;
+
+	CU_ASSERT_EQUAL_FATAL(fx_init(f, sched, nb), 0);
+	a = fx_slice(f, SLOT_A, OUT_FULL, 0, qs, nb_qs);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	f->v->slices[SLOT_A] = a;
+	for (uint32_t i = 0; i < nb_qs; i++)
+		fx_flow(f, a, (uint16_t)i, len, false);
+}
+
+/* An idle scheduler with credit lets a whole burst through, counted on
+ * each queue as in and out at once. */
+static void
+test_pass_idle(void)
+{
+	static const struct qspec qs[] = {
+		{ .id = 11, .slot = 5, .weight = 1 }, { .id = 12, .slot = 6, .weight = 1 },
+	};
+	uint8_t fis[SP_BURST];
+	struct fx f;
+
+	fx_pass_init(&f, &fast24, 1, qs, CU_DIM(qs), 0);
+	for (unsigned int i = 0; i < SP_BURST; i++)
+		fis[i] = i % 5 < 3 ? 0 : 1;     /* runs of 3 and 2: 20 and 12 */
+
+	f.now += FAST_STEP(&f);
+	CU_EXPECT_UINT(fx_pass(&f, 0, fis, SP_BURST), SP_BURST, "idle");
+	expect_queue(&f, qs[0].slot, 20, 20, 0, 0, 0, "idle");
+	expect_queue(&f, qs[1].slot, 12, 12, 0, 0, 0, "idle");
+	CU_EXPECT_UINT(qm_slice_buffers(f.qm, SLOT_A), 0, "idle");
+	CU_EXPECT_UINT(rte_mempool_avail_count(pool), f.avail, "nothing held");
+	CU_EXPECT_UINT(fx_pass(&f, 0, fis, SP_BURST), SP_BURST, "again, same time");
+	CU_EXPECT_UINT(fx_deq(&f, 0, SP_BURST), 0, "nothing queued");
+	expect_flow_queues(&f, "idle");
+	expect_clean(&f, "idle");
+	fx_fini(&f);
+}
+
+/* A packet queued on the scheduler, in another slice or in the slice's
+ * other queue, stops the pass until it has gone. */
+static void
+test_pass_backlog(void)
+{
+	static const struct qspec qa[] = {
+		{ .id = 11, .slot = 1, .weight = 1 }, { .id = 12, .slot = 2, .weight = 1 },
+	};
+	static const struct qspec qb[] = { { .id = 21, .slot = 3, .weight = 1 } };
+	static const uint8_t four[] = { 0, 0, 0, 0 };   /* to A's queue 0 */
+	uint8_t waiting[2];                             /* B's flow, A's queue 1 */
+	struct dp_slice *b;
+	char ctx[64];
+	struct fx f;
+
+	fx_pass_init(&f, &fast, 1, qa, CU_DIM(qa), 200);
+	b = fx_slice(&f, SLOT_B, OUT_FULL, 0, qb, CU_DIM(qb));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+	f.v->slices[SLOT_B] = b;
+	waiting[0] = fx_flow(&f, b, 0, 300, false);
+	waiting[1] = 1;
+
+	f.now += FAST_STEP(&f);
+	for (unsigned int k = 0; k < 2; k++) {
+		snprintf(ctx, sizeof(ctx), "%s holds a packet", k == 0 ? "slice B" : "queue 1");
+		CU_EXPECT_UINT(fx_send_flow(&f, waiting[k], 1, false), 1, ctx);
+		CU_EXPECT_UINT(fx_pass(&f, 0, four, 4), 0, ctx);
+		expect_queue(&f, qa[0].slot, 8 * k + 4, 8 * k, 0, 4, 800, ctx);
+		fx_empty(&f, 0);
+		CU_EXPECT_UINT(fx_pass(&f, 0, four, 4), 4, ctx);
+	}
+	expect_flow_queues(&f, "backlog");
+	expect_clean(&f, "backlog");
+	fx_fini(&f);
+}
+
+/* Only the burst's leading run for the scheduler passes. */
+static void
+test_pass_scheds(void)
+{
+	static const struct qm_sched_params sched[] = {
+		{ .port_id = 0, .rate_bps = 100 * GBPS }, { .port_id = 1, .rate_bps = 100 * GBPS },
+	};
+	static const struct qspec qs[] = {
+		{ .id = 11, .slot = 1, .weight = 1 }, { .id = 12, .slot = 2, .weight = 1 },
+		{ .id = 13, .slot = 3, .weight = 1, .sched = 1 },
+	};
+	static const uint8_t burst[] = { 0, 0, 0, 1, 1, 2, 2, 0, 0, 0 };
+	static const uint8_t led_by_1[] = { 2, 2, 0, 0 };
+	struct fx f;
+
+	fx_pass_init(&f, sched, CU_DIM(sched), qs, CU_DIM(qs), 200);
+	f.now += FAST_STEP(&f);
+	CU_EXPECT_UINT(fx_pass(&f, 0, burst, CU_DIM(burst)), 5, "scheduler 0's run");
+	expect_queue(&f, qs[0].slot, 6, 3, 0, 3, 600, "queue 0, after the run");
+	expect_queue(&f, qs[1].slot, 2, 2, 0, 0, 0, "queue 1, in the run");
+	expect_queue(&f, qs[2].slot, 2, 0, 0, 2, 400, "queue 2, on scheduler 1");
+	fx_empty(&f, 0);
+	fx_empty(&f, 1);
+	CU_EXPECT_UINT(fx_pass(&f, 0, led_by_1, 4), 0, "led by scheduler 1's packets");
+	fx_empty(&f, 0);
+	fx_empty(&f, 1);
+	CU_EXPECT_UINT(fx_pass(&f, 1, led_by_1, 4), 2, "scheduler 1's run");
+	fx_empty(&f, 0);
+	expect_flow_queues(&f, "two schedulers");
+	expect_clean(&f, "two schedulers");
+	fx_fini(&f);
+}
+
+/* TSC cycles a scheduler of 'rate' bit/s takes to earn 'bytes'. */
+static uint64_t
+fx_cycles(const struct fx *f, uint64_t rate, uint64_t bytes)
+{
+	return bytes * 8 * f->hz / rate;
+}
+
+/* Packets pass while the credit is above 0, the last one taking it below,
+ * as qm_dequeue_burst() does; the queue then waits until the rate has paid
+ * that back.  Idle, the credit stops at the depth. */
+static void
+test_pass_pacing(void)
+{
+	static const struct qm_sched_params slow = { .port_id = 1, .rate_bps = MBPS,
+						     .overhead = 24 };
+	static const struct qspec qs[] = { { .id = 11, .slot = 1, .weight = 1 } };
+	const uint64_t cost = 200 + 24, depth = depth_bytes(MBPS);
+	const uint32_t fit = (uint32_t)((depth + cost - 1) / cost);  /* find credit > 0 */
+	const uint64_t owed = fit * cost - depth;       /* bytes below 0 after them */
+	uint8_t fis[SP_BURST] = { 0 };
+	uint64_t t;
+	struct fx f;
+
+	fx_pass_init(&f, &slow, 1, qs, CU_DIM(qs), 200);
+	/* Idle 1 s, polled, then 1 s more: the depth, not 2 s of rate. */
+	f.now += f.hz;
+	CU_EXPECT_UINT(fx_deq(&f, 0, SP_BURST), 0, "idle");
+	f.now += f.hz;
+	CU_EXPECT_UINT(fx_pass(&f, 0, fis, SP_BURST), fit, "the depth's worth");
+	expect_queue(&f, qs[0].slot, SP_BURST, fit, 0, SP_BURST - fit,
+		     200ull * (SP_BURST - fit), "the rest queued");
+	CU_EXPECT_UINT(fx_deq(&f, 0, SP_BURST), 0, "credit spent");
+	t = f.now;
+	f.now = t + fx_cycles(&f, MBPS, owed - 8);
+	CU_EXPECT_UINT(fx_deq(&f, 0, SP_BURST), 0, "not yet paid back");
+	f.now = t + fx_cycles(&f, MBPS, owed + 8);
+	CU_EXPECT_UINT(fx_deq(&f, 0, SP_BURST), 1, "paid back: one packet");
+	for (unsigned int i = 0; i < 100 && qm_slice_buffers(f.qm, SLOT_A) != 0; i++) {
+		f.now += f.hz / 100;
+		fx_drain_now(&f, 0);
+	}
+	expect_queue(&f, qs[0].slot, SP_BURST, SP_BURST, 0, 0, 0, "drained");
+	CU_EXPECT_UINT(rte_mempool_avail_count(pool), f.avail, "nothing held");
+	expect_clean(&f, "pacing");
+	fx_fini(&f);
+}
+
+/* Each flow keeps its order as it passes, waits behind its queued
+ * packets, and passes again. */
+static void
+test_pass_order(void)
+{
+	static const struct qm_sched_params slow = { .port_id = 1, .rate_bps = MBPS };
+	static const struct qspec qs[] = {
+		{ .id = 11, .slot = 1, .weight = 1 }, { .id = 12, .slot = 2, .weight = 1 },
+	};
+	uint8_t fis[SP_BURST];
+	struct fx f;
+
+	fx_pass_init(&f, &slow, 1, qs, CU_DIM(qs), 200);
+	for (unsigned int i = 0; i < SP_BURST; i++)
+		fis[i] = i % 2;
+
+	/* The 4096 B depth covers 20 packets; the 21st starts with 96 B. */
+	f.now += f.hz;
+	CU_EXPECT_UINT(fx_pass(&f, 0, fis, SP_BURST), 21, "credit for some");
+	expect_flow_queues(&f, "some passed");
+	/* Credit again, but packets waiting: the next burst queues behind. */
+	f.now += f.hz / 100;
+	CU_EXPECT_UINT(fx_pass(&f, 0, fis, SP_BURST), 0, "behind the queued");
+	expect_flow_queues(&f, "behind the queued");
+	for (unsigned int i = 0; i < 100 && qm_slice_buffers(f.qm, SLOT_A) != 0; i++) {
+		f.now += f.hz / 100;
+		fx_drain_now(&f, 0);
+	}
+	f.now += f.hz;
+	CU_EXPECT_UINT(fx_pass(&f, 0, fis, 8), 8, "passing again");
+	for (unsigned int i = 0; i < 2; i++)
+		CU_EXPECT_INT(f.flows[i].last, (int64_t)f.flows[i].sent - 1, "flow's last");
+	expect_flow_queues(&f, "all out");
+	expect_clean(&f, "pass and queue");
+	fx_fini(&f);
+}
+
 static const struct cu_case params_suite[] = {
 	CU_CASE(test_quantum),
 	CU_CASE(test_create),
@@ -1557,6 +1795,14 @@ static const struct cu_case sched_suite[] = {
 	CU_CASE(test_pacing_idle),
 };
 
+static const struct cu_case pass_suite[] = {
+	CU_CASE(test_pass_idle),
+	CU_CASE(test_pass_backlog),
+	CU_CASE(test_pass_scheds),
+	CU_CASE(test_pass_pacing),
+	CU_CASE(test_pass_order),
+};
+
 static const struct cu_case sync_suite[] = {
 	CU_CASE(test_sync),
 	CU_CASE(test_sync_reweight),
@@ -1568,6 +1814,7 @@ const struct cu_suite cu_suites[] = {
 	CU_SUITE("dataplane/qm: parameters", qm_suite_init, qm_suite_clean, params_suite),
 	CU_SUITE("dataplane/qm: queues", qm_suite_init, qm_suite_clean, queue_suite),
 	CU_SUITE("dataplane/qm: scheduling", qm_suite_init, qm_suite_clean, sched_suite),
+	CU_SUITE("dataplane/qm: pass", qm_suite_init, qm_suite_clean, pass_suite),
 	CU_SUITE("dataplane/qm: sync and handoff", qm_suite_init, qm_suite_clean, sync_suite),
 };
 const size_t cu_nb_suites = CU_DIM(cu_suites);
