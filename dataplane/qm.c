@@ -502,11 +502,18 @@ qm_pass_burst(struct qm *qm, const struct dp_slice *s, unsigned int sched,
 	if (sc->last != now)
 		qm_sched_refill(sc, now);
 
+	/* Nothing of the slice waits on this scheduler, but it may hold
+	 * buffers on others: with none left, enqueue would drop. */
+	if (qm->buffers[s->slot] >= s->buffers)
+		return 0;
 	for (i = 0; i < n && sc->credit > 0; i++) {
 		const struct dp_queue *conf = &s->queues[fwd[i]->queue];
 		struct qm_queue *next = &qm->q[conf->slot];
 
-		if (conf->sched != sched)
+		/* An empty queue takes a packet within its byte limit
+		 * (limit_packets is at least 1); enqueue drops the others. */
+		if (conf->sched != sched || conf->limit_packets == 0 ||
+		    rte_pktmbuf_pkt_len(pkts[i]) > conf->limit_bytes)
 			break;
 		if (next != q) {
 			if (run != 0)

@@ -121,10 +121,17 @@ uint16_t qm_enqueue_burst(struct qm *qm, const struct dp_slice *s,
  * 'sched', lets through as many as its rate allows at TSC time 'now', if
  * none of its queues holds a packet: each is charged to the pacer and
  * counted on its queue as enqueued and dequeued, as if it had been queued
- * and taken at once.  Returns how many passed (0 if any queue of 'sched'
- * holds packets).  The caller sends them on the scheduler's port ahead of
- * anything it dequeues from 'sched' later, and queues the others with
- * qm_enqueue_burst().
+ * and taken at once.  A packet its empty queue would refuse (over the
+ * queue's byte limit, or the slice out of buffers) stops the run.
+ * Returns how many passed (0 if any queue of 'sched' holds packets).  The
+ * caller sends them on the scheduler's port ahead of anything it dequeues
+ * from 'sched' later, and queues the others with qm_enqueue_burst().
+ *
+ * What it changes: while the scheduler is idle, the credit it saved (at
+ * most QM_DEPTH_US of its rate) goes to packets in the order they arrive
+ * within a round, where queueing them first would have split it by
+ * weight.  Once anything waits, every packet is queued and the round
+ * robin decides, as before.
  */
 uint16_t qm_pass_burst(struct qm *qm, const struct dp_slice *s, unsigned int sched,
 		       struct rte_mbuf *const *pkts, const struct dp_forward *const *fwd,

@@ -1692,6 +1692,46 @@ test_pass_scheds(void)
 	fx_fini(&f);
 }
 
+/* What an empty queue would refuse does not pass: a frame over its byte
+ * limit, or any frame once the slice holds all its buffers (here on
+ * another scheduler).  Queued instead, both are tail drops. */
+static void
+test_pass_refused(void)
+{
+	static const struct qm_sched_params sched[] = {
+		{ .port_id = 0, .rate_bps = 100 * GBPS }, { .port_id = 1, .rate_bps = 100 * GBPS },
+	};
+	static const struct qspec qs[] = {
+		{ .id = 11, .slot = 1, .weight = 1, .limit_bytes = 100 },
+		{ .id = 12, .slot = 2, .weight = 1 },
+		{ .id = 13, .slot = 3, .weight = 1, .sched = 1 },
+	};
+	static const uint8_t to_q0[] = { 0 }, to_q1[] = { 1 };
+	struct dp_slice *a;
+	struct fx f;
+
+	CU_ASSERT_EQUAL_FATAL(fx_init(&f, sched, CU_DIM(sched)), 0);
+	a = fx_slice(&f, SLOT_A, OUT_FULL, 1, qs, CU_DIM(qs));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	f.v->slices[SLOT_A] = a;
+	for (uint16_t q = 0; q < CU_DIM(qs); q++)
+		fx_flow(&f, a, q, 200, false);
+	f.now += FAST_STEP(&f);
+
+	CU_EXPECT_UINT(fx_pass(&f, 0, to_q0, 1), 0, "over limit_bytes");
+	expect_queue(&f, qs[0].slot, 0, 0, 1, 0, 0, "over limit_bytes");
+	CU_EXPECT_UINT(fx_send_flow(&f, 2, 1, false), 1, "the one buffer, on scheduler 1");
+	CU_EXPECT_UINT(fx_pass(&f, 0, to_q1, 1), 0, "no buffer left");
+	expect_queue(&f, qs[1].slot, 0, 0, 1, 0, 0, "no buffer left");
+	CU_EXPECT_UINT(f.st->slice_drops[SLOT_A][DP_SLICE_DROP_QUEUE_FULL], 2, "queue_full");
+	fx_empty(&f, 1);
+	CU_EXPECT_UINT(fx_pass(&f, 0, to_q1, 1), 1, "the buffer back");
+	expect_queue(&f, qs[1].slot, 1, 1, 1, 0, 0, "the buffer back");
+	expect_clean(&f, "refused");
+	CU_EXPECT_UINT(rte_mempool_avail_count(pool), f.avail, "nothing held");
+	fx_fini(&f);
+}
+
 /* TSC cycles a scheduler of 'rate' bit/s takes to earn 'bytes'. */
 static uint64_t
 fx_cycles(const struct fx *f, uint64_t rate, uint64_t bytes)
@@ -1799,6 +1839,7 @@ static const struct cu_case pass_suite[] = {
 	CU_CASE(test_pass_idle),
 	CU_CASE(test_pass_backlog),
 	CU_CASE(test_pass_scheds),
+	CU_CASE(test_pass_refused),
 	CU_CASE(test_pass_pacing),
 	CU_CASE(test_pass_order),
 };
