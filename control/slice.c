@@ -17,6 +17,7 @@
 #include "control/openflow.h"
 #include "control/state.h"
 #include "control/token.h"
+#include "dataplane/fmt.h"
 #include "dataplane/police.h"
 #include "dataplane/qm.h"
 #include "pm/pm.h"
@@ -171,6 +172,7 @@ slice_resolve_action(const struct node *node, const struct slice_config *c,
 		.csum_offload = nif->info.csum_offload,
 	};
 	memcpy(out->fwd.dst_mac.addr_bytes, ifc->gateway_mac, RTE_ETHER_ADDR_LEN);
+	dp_forward_prepare(&out->fwd);
 }
 
 /* Frees a slice table and its code option's classifiers; NULL is allowed. */

@@ -20,14 +20,20 @@
 #define DP_OUTER_LEN (sizeof(struct rte_ether_hdr) + sizeof(struct rte_ipv4_hdr) + \
 		      sizeof(struct rte_udp_hdr))
 
+/* Fills f->hdr, f->ip_sum and f->addr_sum from f's other fields.  The
+ * control plane calls it on every forward it resolves, before the table
+ * holding it is published. */
+void dp_forward_prepare(struct dp_forward *f);
+
 /*
  * Turns each packet of the burst (accepted by dp_demux_check(), so l2_len
  * and l3_len are set) into a new Ethernet/IPv4/UDP packet toward fwd[i]:
  * the received outer headers and any Ethernet padding are removed, the UDP
  * payload is kept as it is, and new headers with correct lengths are put in
- * front: source = fwd's interface MAC, address and UDP port; destination =
- * the gateway MAC and the peer's address and port.  IPv4 and UDP checksums
- * are computed here, or left to the port when fwd->csum_offload is set.
+ * front (fwd->hdr with the lengths and checksums filled in): source =
+ * fwd's interface MAC, address and UDP port; destination = the gateway MAC
+ * and the peer's address and port.  IPv4 and UDP checksums are computed
+ * here, or left to the port when fwd->csum_offload is set.
  * Cannot fail: demux guaranteed the headroom this needs.
  */
 void dp_format_burst(struct rte_mbuf **pkts, const struct dp_forward *const *fwd,

@@ -52,6 +52,12 @@ struct dp_forward {
 	uint16_t stat;                  /* output binding's counter slot */
 	uint32_t queue;                 /* index in the slice's queues[] */
 	bool csum_offload;              /* the port computes IPv4/UDP checksums */
+	/* Made from the fields above by dp_forward_prepare() (fmt.h): the
+	 * outer headers with zero lengths and checksums, and the one's
+	 * complement sums of their words that the checksums start from. */
+	uint8_t hdr[48] __rte_aligned(16);
+	uint64_t ip_sum;                /* the IPv4 header's */
+	uint64_t addr_sum;              /* its two IPv4 addresses' */
 };
 
 struct dp_action {

@@ -26,7 +26,8 @@
 
 static struct rte_mempool *pool;
 
-static const struct dp_forward fwd_sw = {
+/* Their headers are made by fmt_suite_init() (dp_forward_prepare()). */
+static struct dp_forward fwd_sw = {
 	.src_mac = { .addr_bytes = { 0x02, 0x00, 0x00, 0x00, 0x0a, 0x01 } },
 	.dst_mac = { .addr_bytes = { 0x02, 0x00, 0x00, 0x00, 0x0a, 0xfe } },
 	.src_ip = RTE_BE32(CU_IPV4(192, 0, 2, 1)),
@@ -38,7 +39,7 @@ static const struct dp_forward fwd_sw = {
 	.csum_offload = false,
 };
 
-static const struct dp_forward fwd_hw = {
+static struct dp_forward fwd_hw = {
 	.src_mac = { .addr_bytes = { 0x02, 0x00, 0x00, 0x00, 0x0b, 0x01 } },
 	.dst_mac = { .addr_bytes = { 0x02, 0x00, 0x00, 0x00, 0x0b, 0xfe } },
 	.src_ip = RTE_BE32(CU_IPV4(203, 0, 113, 1)),
@@ -55,6 +56,8 @@ fmt_suite_init(void)
 {
 	if (cu_eal_init("fmt") != 0)
 		return -1;
+	dp_forward_prepare(&fwd_sw);
+	dp_forward_prepare(&fwd_hw);
 	pool = rte_pktmbuf_pool_create("ut_fmt", POOL_SIZE, 0, 0,
 				       RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
 	return pool != NULL ? 0 : -1;
@@ -72,11 +75,13 @@ fmt_suite_clean(void)
 }
 
 /* Sets the UDP length of the input to 12: 4 bytes of payload, the rest of
- * the IPv4 payload is not part of the datagram. */
+ * the IPv4 payload is not part of the datagram.  The sender's checksum no
+ * longer fits, so it says there is none. */
 static void
 edit_udp_len_12(struct rte_mbuf *m)
 {
 	cu_pkt_udph(m)->dgram_len = RTE_BE16(12);
+	cu_pkt_udph(m)->dgram_cksum = 0;
 }
 
 /* A packet as described, edited, and accepted by dp_demux_check(); NULL
@@ -273,6 +278,8 @@ test_format_udp_cksum_never_zero(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
 	pl = (uint8_t *)(cu_pkt_udph(m) + 1);
 	pl[0] = pl[1] = 0;
+	/* No checksum from the sender: the node sums the payload. */
+	cu_pkt_udph(m)->dgram_cksum = 0;
 	dp_format_burst(&m, &f, 1);
 	c = rte_pktmbuf_mtod_offset(m, struct rte_udp_hdr *, 34)->dgram_cksum;
 	rte_pktmbuf_free(m);
@@ -283,6 +290,7 @@ test_format_udp_cksum_never_zero(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
 	pl = (uint8_t *)(cu_pkt_udph(m) + 1);
 	memcpy(pl, &c, 2);
+	cu_pkt_udph(m)->dgram_cksum = 0;
 	dp_format_burst(&m, &f, 1);
 	{
 		const struct rte_ipv4_hdr *ip =
@@ -294,6 +302,52 @@ test_format_udp_cksum_never_zero(void)
 		CU_EXPECT_INT(rte_ipv4_udptcp_cksum_verify(ip, udp), 0, "still valid");
 	}
 	rte_pktmbuf_free(m);
+}
+
+/*
+ * The sender's UDP checksum is updated for the new headers, not summed
+ * again: one that was wrong stays wrong by as much (so the far end still
+ * sees the damage), and a datagram that came without one (0) gets one.
+ */
+static void
+test_format_udp_cksum_updated(void)
+{
+	static const uint16_t sizes[] = { 1, 18, 100, 1472 };
+	const struct dp_forward *f = &fwd_sw;
+	char ctx[64];
+
+	for (size_t i = 0; i < CU_DIM(sizes); i++) {
+		for (unsigned int k = 0; k < 2; k++) {
+			struct cu_pkt p = { .payload = sizes[i], .ihl = k ? 6 : 5 };
+			struct rte_mbuf *m = accepted(&p, NULL, "damaged");
+			struct rte_ipv4_hdr *ip;
+			struct rte_udp_hdr *udp;
+			uint8_t *last;
+
+			CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+			snprintf(ctx, sizeof(ctx), "%u bytes, IHL %u, damaged", sizes[i], p.ihl);
+			last = (uint8_t *)(cu_pkt_udph(m) + 1) + sizes[i] - 1;
+			*last ^= 0x5a;
+			dp_format_burst(&m, &f, 1);
+			ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, 14);
+			udp = rte_pktmbuf_mtod_offset(m, struct rte_udp_hdr *, 34);
+			CU_EXPECT_INT(rte_ipv4_udptcp_cksum_verify(ip, udp), -1, ctx);
+			last = (uint8_t *)(udp + 1) + sizes[i] - 1;
+			*last ^= 0x5a;
+			CU_EXPECT_INT(rte_ipv4_udptcp_cksum_verify(ip, udp), 0,
+				      "the same, the damage undone");
+			rte_pktmbuf_free(m);
+
+			snprintf(ctx, sizeof(ctx), "%u bytes, IHL %u, no checksum", sizes[i],
+				 p.ihl);
+			m = accepted(&p, NULL, ctx);
+			CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+			cu_pkt_udph(m)->dgram_cksum = 0;
+			dp_format_burst(&m, &f, 1);
+			expect_formatted(m, f, sizes[i], ctx);
+			rte_pktmbuf_free(m);
+		}
+	}
 }
 
 /* Chained input: the payload may be in later segments, padding in the last. */
@@ -390,6 +444,7 @@ static const struct cu_case fmt_suite[] = {
 	CU_CASE(test_format_burst),
 	CU_CASE(test_format_clears_rx_flags),
 	CU_CASE(test_format_udp_cksum_never_zero),
+	CU_CASE(test_format_udp_cksum_updated),
 	CU_CASE(test_format_chained),
 	CU_CASE(test_format_keeps_external_buffer),
 };
