@@ -8,7 +8,9 @@
  *   -> lookup -> format -> queue manager -> tx burst,
  * or, without a queue manager, format -> tx buffer, with the tx buffers
  * drained on a TSC timer as in DPDK's l3fwd.  The first worker owns the
- * queue manager; the others hand it their packets through its ring.
+ * queue manager; the others hand it their packets through its ring.  A
+ * packet whose scheduler has nothing queued and has credit passes the
+ * queue manager straight to the scheduler's pending burst.
  */
 
 #include <string.h>
