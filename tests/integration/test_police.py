@@ -107,11 +107,18 @@ def main():
                     c.equal(bps, 0, "none: nothing forwarded without an input reservation")
             st = d.request("GET", "/v1/slices/none/stats")[2]
             c.equal(st["bindings"][1]["tx_packets"], 0, "none: tx_packets")
-            # Read mid-stream, one counter after the other: they may be a
-            # worker's round or two apart (a round takes up to 256 packets).
+            # Read mid-stream, one counter after the other: they are a
+            # worker's round or two apart (a round takes up to 256
+            # packets), plus what the worker policed while the control
+            # plane went from one to the other, which under ASan on a
+            # busy machine has been 683 packets.  Allow 5 ms of the
+            # measured rate for that: 1% of the slice's traffic lost
+            # elsewhere since it was created, 2.5 s or more ago, would be
+            # five times as much.
             gap = st["bindings"][0]["rx_packets"] - st["drops"]["policed"]
-            c.check(abs(gap) <= 512, f"none: every packet it received was policed "
-                    f"(received - policed = {gap})")
+            skew = 512 + r["none"][1] * 0.005
+            c.check(abs(gap) <= skew, f"none: every packet it received was policed "
+                    f"(received - policed = {gap}, allowed {skew:.0f})")
 
             st, _, body = d.request("PUT", "/v1/slices/small/reservation",
                                     reservation(16_000_000))
