@@ -69,7 +69,12 @@ def check_run(c, rec, what):
         b = rec[side]
         c.check(b["packets"] > 0, f"{what}: {side} packets {b['packets']}")
         c.check(abs(b["mpps"] - b["packets"] / dt / 1e6) < 1e-6, f"{what}: {side} Mpps")
-        c.check(b["bytes"] >= 60 * b["packets"], f"{what}: {side} bytes {b['bytes']}")
+        # Frames are 60 bytes or more.  A PMD's packet and byte counters,
+        # and a slice's, are read one after the other while the lcore
+        # writes them, so a window's two can disagree by a burst either
+        # way: a fraction of a percent of any window here.
+        c.check(b["bytes"] >= 0.99 * 60 * b["packets"], f"{what}: {side} bytes {b['bytes']}"
+                f" for {b['packets']} packets")
     # What was in flight at either end of the window: a ring or two.
     c.check(rec["out"]["packets"] <= rec["in"]["packets"] + 4096,
             f"{what}: out {rec['out']['packets']} over in {rec['in']['packets']}")
