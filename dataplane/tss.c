@@ -152,49 +152,64 @@ dp_tss_find(const struct dp_tss_tuple *tp, const uint64_t w[3], uint32_t h)
 	}
 }
 
+/*
+ * Probes tuple tp for keys[idx[0..n)] (keys[0..n) when idx is NULL), and
+ * gives each key the tuple's rule where it beats the rank the key holds.
+ * Every key is hashed, and its home bucket prefetched, before any is
+ * probed, so that the probes' cache misses overlap; each key is masked
+ * once.
+ */
+static __rte_always_inline void
+dp_tss_probe(const struct dp_tss_tuple *tp, const struct dp_key *keys,
+	     const uint16_t *idx, uint16_t n, uint32_t *rank, uint32_t *results)
+{
+	uint64_t w[SP_BURST][3];
+	uint32_t hash[SP_BURST];
+
+	for (uint16_t j = 0; j < n; j++) {
+		dp_tss_masked(tp, &keys[idx != NULL ? idx[j] : j], w[j]);
+		hash[j] = dp_tss_hash(tp, w[j]);
+		rte_prefetch0(&tp->buckets[hash[j] & tp->bucket_mask]);
+	}
+	for (uint16_t j = 0; j < n; j++) {
+		uint16_t i = idx != NULL ? idx[j] : j;
+		const struct dp_tss_entry *e = dp_tss_find(tp, w[j], hash[j]);
+
+		if (e != NULL && e->rank < rank[i]) {
+			rank[i] = e->rank;
+			results[i] = e->result;
+		}
+	}
+}
+
 void
 dp_tss_lookup_burst(const struct dp_tss *t, const struct dp_key *keys, uint16_t n,
 		    uint32_t *results)
 {
-	uint32_t rank[SP_BURST], hash[SP_BURST];
-	uint16_t live[SP_BURST], nb_live = n;
+	uint32_t rank[SP_BURST];
+	uint16_t live[SP_BURST];
 
 	for (uint16_t i = 0; i < n; i++) {
 		rank[i] = t->fallback_rank;
 		results[i] = t->fallback_result;
-		live[i] = i;
 	}
-	for (uint32_t ti = 0; ti < t->nb_tuples && nb_live != 0; ti++) {
+	if (t->nb_tuples == 0)
+		return;
+	/* Tuples hold only rules before the catch-all, so the first one is
+	 * probed for every key. */
+	dp_tss_probe(&t->tuples[0], keys, NULL, n, rank, results);
+	for (uint32_t ti = 1; ti < t->nb_tuples; ti++) {
 		const struct dp_tss_tuple *tp = &t->tuples[ti];
-		uint16_t kept = 0;
+		uint16_t nb_live = 0;
 
 		/* A key already held by a rule better than this tuple's best
 		 * is done: later tuples' best rules are worse still. */
-		for (uint16_t j = 0; j < nb_live; j++)
-			if (rank[live[j]] > tp->best_rank)
-				live[kept++] = live[j];
-		nb_live = kept;
-		/* Hash every key first and prefetch its home bucket, so that
-		 * the probes' cache misses overlap. */
-		for (uint16_t j = 0; j < nb_live; j++) {
-			uint64_t w[3];
-
-			dp_tss_masked(tp, &keys[live[j]], w);
-			hash[j] = dp_tss_hash(tp, w);
-			rte_prefetch0(&tp->buckets[hash[j] & tp->bucket_mask]);
-		}
-		for (uint16_t j = 0; j < nb_live; j++) {
-			uint16_t i = live[j];
-			const struct dp_tss_entry *e;
-			uint64_t w[3];
-
-			dp_tss_masked(tp, &keys[i], w);
-			e = dp_tss_find(tp, w, hash[j]);
-			if (e != NULL && e->rank < rank[i]) {
-				rank[i] = e->rank;
-				results[i] = e->result;
-			}
-		}
+		for (uint16_t i = 0; i < n; i++)
+			if (rank[i] > tp->best_rank)
+				live[nb_live++] = i;
+		if (nb_live == 0)
+			break;
+		dp_tss_probe(tp, keys, live, nb_live, rank, results);
 	}
 }
 
