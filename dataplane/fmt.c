@@ -56,6 +56,14 @@ dp_cksum_fold(uint64_t sum)
 	return (uint16_t)sum;
 }
 
+/* Folds a sum of two folded sums, at most 0x1fffe, to 16 bits: one step
+ * is enough. */
+static inline uint16_t
+dp_cksum_fold17(uint32_t sum)
+{
+	return (uint16_t)((sum & 0xffff) + (sum >> 16));
+}
+
 /* Strips the received outer headers and the frame's trailing padding of a
  * chained packet, leaving only the UDP payload. */
 static void
@@ -93,9 +101,12 @@ dp_forward_prepare(struct dp_forward *f)
 	udp->dst_port = f->dst_port;
 
 	/* The words as they lie in memory: byte order commutes with a one's
-	 * complement sum, so the sums need no swapping. */
-	f->ip_sum = dp_cksum_add((const uint8_t *)ip, sizeof(*ip), 0);
-	f->addr_sum = dp_cksum_add((const uint8_t *)&ip->src_addr, 2 * sizeof(ip->src_addr), 0);
+	 * complement sum, so the sums need no swapping.  Folded here, so that
+	 * a packet's sums take one fold step less. */
+	f->ip_sum = dp_cksum_fold(dp_cksum_add((const uint8_t *)ip, sizeof(*ip), 0));
+	f->addr_sum = dp_cksum_fold(dp_cksum_add((const uint8_t *)&ip->src_addr,
+						 2 * sizeof(ip->src_addr), 0));
+	f->udp_sum = dp_cksum_fold((uint64_t)f->addr_sum + f->src_port + f->dst_port);
 }
 
 /* The 32-bit word at p, as it lies in memory. */
@@ -132,13 +143,11 @@ dp_format_udp_cksum(const struct dp_forward *f, const struct rte_ipv4_hdr *rx_ip
 		sum = (uint16_t)~rx_udp->dgram_cksum +
 		      (uint64_t)(uint32_t)~dp_format_word(&rx_ip->src_addr) +
 		      (uint32_t)~dp_format_word(&rx_ip->dst_addr) +
-		      (uint32_t)~dp_format_word(&rx_udp->src_port) +
-		      f->addr_sum + f->src_port + f->dst_port;
+		      (uint32_t)~dp_format_word(&rx_udp->src_port) + f->udp_sum;
 	} else if (likely(!chain)) {
 		/* The pseudo-header, the UDP header (its length again), the
 		 * payload. */
-		sum = f->addr_sum + DP_FMT_PHDR_PROTO + 2 * (uint64_t)udp_len +
-		      f->src_port + f->dst_port;
+		sum = f->udp_sum + DP_FMT_PHDR_PROTO + 2 * (uint64_t)udp_len;
 		sum = dp_cksum_add((const uint8_t *)(rx_udp + 1), payload, sum);
 	} else {
 		return 0;
@@ -215,9 +224,9 @@ dp_format_one(struct rte_mbuf *m, const struct dp_forward *f)
 	if (f->csum_offload) {
 		ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM | RTE_MBUF_F_TX_UDP_CKSUM;
 		/* What the port expects: the pseudo-header's sum, folded. */
-		udp_cksum = dp_cksum_fold(f->addr_sum + DP_FMT_PHDR_PROTO + udp_len);
+		udp_cksum = dp_cksum_fold((uint64_t)f->addr_sum + DP_FMT_PHDR_PROTO + udp_len);
 	} else {
-		ip_cksum = (uint16_t)~dp_cksum_fold(f->ip_sum + ip_len);
+		ip_cksum = (uint16_t)~dp_cksum_fold17((uint32_t)f->ip_sum + ip_len);
 		udp_cksum = dp_format_udp_cksum(f, rx_ip, rx_udp, payload, udp_len, chain);
 	}
 

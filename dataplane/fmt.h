@@ -20,7 +20,7 @@
 #define DP_OUTER_LEN (sizeof(struct rte_ether_hdr) + sizeof(struct rte_ipv4_hdr) + \
 		      sizeof(struct rte_udp_hdr))
 
-/* Fills f->hdr, f->ip_sum and f->addr_sum from f's other fields.  The
+/* Fills f->hdr and its sums (ip_sum, addr_sum, udp_sum) from f's other fields.  The
  * control plane calls it on every forward it resolves, before the table
  * holding it is published. */
 void dp_forward_prepare(struct dp_forward *f);

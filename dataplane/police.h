@@ -17,6 +17,7 @@
  * rx queue, polled by one worker).
  */
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <rte_mbuf.h>
@@ -53,44 +54,29 @@ dp_police_color(struct rte_meter_srtcm *m, uint32_t len)
 }
 
 /*
- * Meters a burst of slice s's packets at TSC time 'now', keeping the ones
- * within its input reservation in order at the front of pkts[] and
- * freeing the others (counted in drops[DP_SLICE_DROP_POLICED]).  Returns
- * how many were kept.  The same colours as rte_meter_srtcm_color_blind_check()
- * on each packet in turn: each meter's buckets are brought up to 'now'
- * once (a zero-length check), then the packets take their tokens.
+ * Whether a packet of 'len' bytes that slice s received on interface k is
+ * within the slice's input reservation there, at TSC time 'now'; if so it
+ * takes its tokens.  The same colours as rte_meter_srtcm_color_blind_check()
+ * on each packet of a burst in turn, with each meter's buckets brought up
+ * to 'now' once per burst (a zero-length check): '*updated' has a bit for
+ * each interface whose meter is, and is 0 at a burst's start.
  */
-static inline uint16_t
-dp_police_burst(const struct dp_slice *s, struct rte_mbuf **pkts, uint16_t n,
-		uint64_t *drops, uint64_t now)
+static inline bool
+dp_police_pass(const struct dp_slice *s, unsigned int k, uint32_t len, uint32_t *updated,
+	       uint64_t now)
 {
-	uint32_t updated = 0;
-	uint16_t kept = 0;
-
 	RTE_BUILD_BUG_ON(SP_MAX_PORTS > 32);
-	for (uint16_t i = 0; i < n; i++) {
-		unsigned int k = s->bindings[dp_meta(pkts[i])->binding].iface;
+	if (!(s->metered >> k & 1))
+		return false;
+	if (!(*updated >> k & 1)) {
+		/* rte_meter only reads the profile; its API is not const. */
+		struct rte_meter_srtcm_profile *prof =
+			(struct rte_meter_srtcm_profile *)(uintptr_t)&s->meter_profile[k];
 
-		if (s->metered >> k & 1) {
-			if (!(updated >> k & 1)) {
-				/* rte_meter only reads the profile; its API is not const. */
-				struct rte_meter_srtcm_profile *prof =
-					(struct rte_meter_srtcm_profile *)(uintptr_t)
-						&s->meter_profile[k];
-
-				rte_meter_srtcm_color_blind_check(&s->meter[k], prof, now, 0);
-				updated |= 1u << k;
-			}
-			if (dp_police_color(&s->meter[k], rte_pktmbuf_pkt_len(pkts[i])) !=
-			    RTE_COLOR_RED) {
-				pkts[kept++] = pkts[i];
-				continue;
-			}
-		}
-		dp_count(&drops[DP_SLICE_DROP_POLICED], 1);
-		rte_pktmbuf_free(pkts[i]);
+		rte_meter_srtcm_color_blind_check(&s->meter[k], prof, now, 0);
+		*updated |= 1u << k;
 	}
-	return kept;
+	return dp_police_color(&s->meter[k], len) != RTE_COLOR_RED;
 }
 
 #endif /* SP_DP_POLICE_H */

@@ -56,8 +56,9 @@ struct dp_forward {
 	 * outer headers with zero lengths and checksums, and the one's
 	 * complement sums of their words that the checksums start from. */
 	uint8_t hdr[48] __rte_aligned(16);
-	uint64_t ip_sum;                /* the IPv4 header's */
-	uint64_t addr_sum;              /* its two IPv4 addresses' */
+	uint16_t ip_sum;                /* the IPv4 header's, folded */
+	uint16_t addr_sum;              /* its two IPv4 addresses', folded */
+	uint16_t udp_sum;               /* those and the two UDP ports, folded */
 };
 
 struct dp_action {

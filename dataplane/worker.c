@@ -320,27 +320,48 @@ dp_worker_pick_queue(const struct dp_slice *s, struct rte_mbuf *m,
 	return buf;
 }
 
-/* Counts slice s's n packets as received on their input bindings, once
- * per run of packets from one binding (see dp_worker_count_sent()). */
-static inline void
-dp_worker_count_rx(struct dp_worker *w, const struct dp_slice *s,
-		   struct rte_mbuf *const *pkts, uint16_t n)
+/*
+ * Counts slice s's n packets as received on their input bindings and
+ * meters them at the slice's input reservations (police.h), in one pass:
+ * keeps the packets within them, in order at the front of pkts[], and
+ * counts and frees the others as policed.  Returns how many were kept.
+ * The binding counters are written once per run of packets from one
+ * binding (see dp_worker_count_sent()).
+ */
+static inline uint16_t
+dp_worker_rx_police(struct dp_worker *w, const struct dp_slice *s, struct rte_mbuf **pkts,
+		    uint16_t n, uint64_t *drops)
 {
-	uint64_t packets = 0, bytes = 0;
+	uint64_t packets = 0, bytes = 0, policed = 0;
+	uint32_t updated = 0;
+	uint16_t kept = 0;
 
 	for (uint16_t i = 0; i < n; i++) {
-		uint16_t b = dp_meta(pkts[i])->binding;
+		struct rte_mbuf *m = pkts[i];
+		uint16_t b = dp_meta(m)->binding;
+		const struct dp_binding *bd = &s->bindings[b];
+		uint32_t len = rte_pktmbuf_pkt_len(m);
 
 		packets++;
-		bytes += rte_pktmbuf_pkt_len(pkts[i]);
+		bytes += len;
+		/* pkts[i + 1] is ahead of what is kept, so still unmoved. */
 		if (i + 1 == n || dp_meta(pkts[i + 1])->binding != b) {
-			struct dp_counters *c = &w->stats->binding[s->bindings[b].stat];
+			struct dp_counters *c = &w->stats->binding[bd->stat];
 
 			dp_count(&c->rx_packets, packets);
 			dp_count(&c->rx_bytes, bytes);
 			packets = bytes = 0;
 		}
+		if (likely(dp_police_pass(s, bd->iface, len, &updated, w->now))) {
+			pkts[kept++] = m;
+			continue;
+		}
+		policed++;
+		rte_pktmbuf_free(m);
 	}
+	if (policed != 0)
+		dp_count(&drops[DP_SLICE_DROP_POLICED], policed);
+	return kept;
 }
 
 /* Runs one slice's packets through its program, parse, lookup and format
@@ -357,9 +378,7 @@ dp_worker_slice_burst(struct dp_worker *w, const struct dp_slice *s,
 	uint64_t *drops = w->stats->slice_drops[s->slot];
 	uint16_t nb_out = 0;
 
-	dp_worker_count_rx(w, s, pkts, n);
-
-	n = dp_police_burst(s, pkts, n, drops, w->now);
+	n = dp_worker_rx_police(w, s, pkts, n, drops);
 	if (s->prog != NULL)
 		n = dp_worker_program(w, s, pkts, n, keys, drops);
 	if (s->prog == NULL || !s->pm->program_keys)
