@@ -131,6 +131,8 @@ dp_worker_qm_tx(struct dp_worker *w, const struct dp_slice *s, struct rte_mbuf *
 {
 	while (n != 0) {
 		unsigned int k = s->queues[fwd[0]->queue].sched;
+		struct dp_tx_note *notes;
+		struct rte_mbuf **pend;
 		uint16_t room, passed;
 
 		if (w->nb_pending[k] == SP_BURST)
@@ -139,16 +141,20 @@ dp_worker_qm_tx(struct dp_worker *w, const struct dp_slice *s, struct rte_mbuf *
 		passed = qm_pass_burst(w->qm, s, k, pkts, fwd, RTE_MIN(n, room), w->now);
 		if (passed == 0)
 			break;
+		/* The count is updated once: a note has 16-bit fields, so
+		 * as far as the compiler knows each note stored could change
+		 * w->nb_pending[k]. */
+		pend = &w->pending[k][w->nb_pending[k]];
+		notes = &w->pending_note[k][w->nb_pending[k]];
 		for (uint16_t i = 0; i < passed; i++) {
-			uint16_t at = w->nb_pending[k]++;
-
-			w->pending[k][at] = pkts[i];
-			w->pending_note[k][at] = (struct dp_tx_note){
+			pend[i] = pkts[i];
+			notes[i] = (struct dp_tx_note){
 				.rx_tsc = w->now,
 				.len = rte_pktmbuf_pkt_len(pkts[i]),
 				.stat = fwd[i]->stat,
 			};
 		}
+		w->nb_pending[k] += passed;
 		pkts += passed;
 		fwd += passed;
 		n -= passed;
@@ -376,6 +382,7 @@ dp_worker_slice_burst(struct dp_worker *w, const struct dp_slice *s,
 	struct dp_forward picked[SP_BURST];
 	struct dp_key keys[SP_BURST];
 	uint64_t *drops = w->stats->slice_drops[s->slot];
+	const bool picks_queue = s->prog != NULL;
 	uint16_t nb_out = 0;
 
 	n = dp_worker_rx_police(w, s, pkts, n, drops);
@@ -389,7 +396,7 @@ dp_worker_slice_burst(struct dp_worker *w, const struct dp_slice *s,
 		switch (acts[i]->type) {
 		case DP_ACTION_FORWARD:
 			fwd[nb_out] = &acts[i]->fwd;
-			if (s->prog != NULL)
+			if (picks_queue)
 				fwd[nb_out] = dp_worker_pick_queue(s, pkts[i], fwd[nb_out],
 								   &picked[nb_out]);
 			out[nb_out++] = pkts[i];
