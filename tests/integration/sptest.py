@@ -92,7 +92,10 @@ class Daemon:
             os.write(fd, (ADMIN_TOKEN + "\n").encode())
             os.close(fd)
         self.prefix = f"sptest{os.getpid()}_{self.port}"
-        self.cmd = [binary, "-l", lcores, *EAL_BASE, "--file-prefix", self.prefix,
+        # "0,1" is a list of lcores, each on the CPU of its number;
+        # "0@0,1@1,2@0" maps lcores onto CPUs (EAL --lcores).
+        lcore_opt = "--lcores" if "@" in lcores else "-l"
+        self.cmd = [binary, lcore_opt, lcores, *EAL_BASE, "--file-prefix", self.prefix,
                     *eal_extra]
         for v in vdevs:
             self.cmd += ["--vdev", v]
