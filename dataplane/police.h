@@ -20,11 +20,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include <rte_mbuf.h>
+#include <rte_common.h>
 #include <rte_meter.h>
 
-#include "dataplane/meta.h"
-#include "dataplane/stats.h"
 #include "dataplane/tables.h"
 
 /* A meter's committed and excess bursts: this long at its rate, and at
