@@ -707,14 +707,23 @@ qm_handoff_burst(struct qm *qm, const struct dp_slice *s, struct rte_mbuf **pkts
 	return (uint16_t)sent;
 }
 
-/* Queues one burst from the handoff ring; returns its size. */
+/* Queues one burst from the handoff ring, under the newest view at
+ * *view; returns its size. */
 static unsigned int
-qm_handoff_drain_burst(struct qm *qm, const struct dp_view *v,
+qm_handoff_drain_burst(struct qm *qm, struct dp_view *const *view,
 		       struct dp_lcore_stats *st)
 {
 	struct rte_mbuf *pkts[SP_BURST];
 	unsigned int n = rte_ring_sc_dequeue_burst(qm->ring, (void **)pkts, SP_BURST, NULL);
+	const struct dp_view *v;
 
+	if (n == 0)
+		return 0;
+	/* Loaded after the packets left the ring, so at least as new as
+	 * the view they were handed over under. */
+	v = __atomic_load_n(view, __ATOMIC_ACQUIRE);
+	if (v->gen != qm->gen)
+		qm_sync(qm, v, st);
 	for (unsigned int i = 0; i < n; i++) {
 		const struct dp_meta *meta = dp_meta(pkts[i]);
 		const struct dp_slice *s = v->slices[meta->slice];
@@ -734,12 +743,12 @@ qm_handoff_drain_burst(struct qm *qm, const struct dp_view *v,
 }
 
 unsigned int
-qm_handoff_drain(struct qm *qm, const struct dp_view *v, struct dp_lcore_stats *st)
+qm_handoff_drain(struct qm *qm, struct dp_view *const *view, struct dp_lcore_stats *st)
 {
 	unsigned int total = 0, n;
 
 	for (unsigned int b = 0; b < QM_DRAIN_BURSTS; b++) {
-		n = qm_handoff_drain_burst(qm, v, st);
+		n = qm_handoff_drain_burst(qm, view, st);
 		total += n;
 		if (n < SP_BURST)
 			break;

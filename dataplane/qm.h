@@ -162,12 +162,18 @@ uint16_t qm_handoff_burst(struct qm *qm, const struct dp_slice *s,
 			  struct rte_mbuf **pkts, const struct dp_forward *const *fwd,
 			  uint16_t n, struct dp_lcore_stats *st);
 
-/* Owner only.  Queues what other workers handed over, under view 'v' (to
- * which the owner has synced), up to QM_DRAIN_BURSTS bursts.  Packets whose
- * queue or slice has gone are freed and counted as 'flushed' (or
- * 'orphaned' on the node).  Returns how many packets it took from the
- * ring. */
-unsigned int qm_handoff_drain(struct qm *qm, const struct dp_view *v,
+/*
+ * Owner only.  Queues what other workers handed over, up to
+ * QM_DRAIN_BURSTS bursts, under the newest view published at *view (an
+ * RCU-published pointer, see dataplane/tables.h), to which it first syncs
+ * (qm_sync()) if it has not: a worker hands packets over under the view
+ * it loaded, so a view loaded once they are out of the ring is at least
+ * as new, and their queues are in it unless they have gone since.
+ * Packets whose queue or slice has gone are freed and counted as
+ * 'flushed' (or 'orphaned' on the node).  Returns how many packets it
+ * took from the ring.
+ */
+unsigned int qm_handoff_drain(struct qm *qm, struct dp_view *const *view,
 			      struct dp_lcore_stats *st);
 
 /* Reads the counters of state slot 'slot' (any thread). */

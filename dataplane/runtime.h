@@ -61,7 +61,6 @@ struct dp_worker {
 	uint16_t group_of[SP_MAX_SLICES];       /* dispatch's scratch, by slot */
 	struct dp_prog_budget budget[SP_MAX_SLICES];    /* program cycles */
 	struct qm *qm;                  /* the queue manager, if it owns it */
-	uint64_t qm_gen;                /* view generation it synced qm to */
 	/* By scheduler: packets that left the queue manager (dequeued, or
 	 * passed) and wait for the port, with what the counters need of
 	 * them once the port has them. */

@@ -513,17 +513,17 @@ dp_worker_main(void *arg)
 		uint64_t now = rte_rdtsc();
 
 		w->now = now;
-		if (w->qm != NULL && v->gen != w->qm_gen) {
+		/* The hand-off may have synced the queue manager to a newer
+		 * view than the last round's, never to a newer one than this. */
+		if (w->qm != NULL && v->gen != qm_synced_gen(w->qm))
 			qm_sync(w->qm, v, w->stats);
-			w->qm_gen = v->gen;
-		}
 
 		for (uint16_t i = 0; i < w->nb_rx_ports; i++)
 			dp_worker_poll(w, v, w->rx_ports[i]);
 
 		if (w->qm != NULL) {
 			if (rt->nb_workers > 1)
-				qm_handoff_drain(w->qm, v, w->stats);
+				qm_handoff_drain(w->qm, &rt->view, w->stats);
 			dp_worker_schedule(w, now);
 		}
 		if (now - last_drain > drain_tsc) {

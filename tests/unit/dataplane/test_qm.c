@@ -216,10 +216,10 @@ fx_slice(struct fx *f, uint16_t slot, uint64_t out_bps, uint32_t buffers,
 }
 
 /* Publishes a view like the current one but with slice table 's' (NULL:
- * none) in slot 'slot', and syncs the queue manager to it.  Returns 0 or
- * -1. */
+ * none) in slot 'slot', and syncs the queue manager to it if 'sync'.
+ * Returns 0 or -1. */
 static int
-fx_publish(struct fx *f, uint16_t slot, const struct dp_slice *s)
+fx_publish_sync(struct fx *f, uint16_t slot, const struct dp_slice *s, bool sync)
 {
 	struct dp_view *v;
 
@@ -232,8 +232,15 @@ fx_publish(struct fx *f, uint16_t slot, const struct dp_slice *s)
 	v->slices[slot] = s;
 	f->views[f->nb_views++] = v;
 	f->v = v;
-	qm_sync(f->qm, v, f->st);
+	if (sync)
+		qm_sync(f->qm, v, f->st);
 	return 0;
+}
+
+static int
+fx_publish(struct fx *f, uint16_t slot, const struct dp_slice *s)
+{
+	return fx_publish_sync(f, slot, s, true);
 }
 
 /* Scribbles over a slice table that the view the queue manager has synced
@@ -1466,7 +1473,7 @@ run_handoff_case(const struct handoff_case *c)
 		break;
 	}
 	do {
-		n = qm_handoff_drain(f.qm, f.v, f.st);
+		n = qm_handoff_drain(f.qm, &f.v, f.st);
 		taken += n;
 	} while (n != 0 && ++calls < 100);
 	CU_EXPECT_UINT(taken, 14, c->name);
@@ -1523,7 +1530,7 @@ test_handoff_ring_full(void)
 	CU_EXPECT_UINT(rte_mempool_avail_count(pool), f.avail - handed, "ring full");
 
 	do {
-		n = qm_handoff_drain(f.qm, f.v, f.st);
+		n = qm_handoff_drain(f.qm, &f.v, f.st);
 		taken += n;
 	} while (n != 0 && ++calls < 10000);
 	CU_EXPECT_UINT(taken, handed, "drained");
@@ -1532,6 +1539,45 @@ test_handoff_ring_full(void)
 	fx_empty(&f, 0);
 	CU_EXPECT_UINT(f.flows[0].pkts, handed, "dequeued");
 	expect_clean(&f, "ring full");
+	fx_fini(&f);
+}
+
+/*
+ * Another worker hands packets over under a view that the owner has not
+ * synced to yet (it loaded the one before at the start of its round):
+ * their queue is new in that view.  Draining syncs to the newest view
+ * first, so they are queued, not flushed.
+ */
+static void
+test_handoff_newer_view(void)
+{
+	static const struct qspec qa[] = { { .id = 11, .slot = 4, .weight = 1 } };
+	unsigned int taken = 0, calls = 0, n;
+	struct dp_slice *bare, *a;
+	uint8_t fi;
+	struct fx f;
+
+	CU_ASSERT_EQUAL_FATAL(fx_init(&f, &fast, 1), 0);
+	bare = fx_slice(&f, SLOT_A, OUT_FULL, 0, NULL, 0);
+	a = fx_slice(&f, SLOT_A, OUT_FULL, 0, qa, CU_DIM(qa));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(bare);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	CU_ASSERT_EQUAL_FATAL(fx_publish(&f, SLOT_A, bare), 0);
+	CU_ASSERT_EQUAL_FATAL(fx_publish_sync(&f, SLOT_A, a, false), 0);
+	fi = fx_flow(&f, a, 0, 100, false);
+
+	CU_EXPECT_UINT(fx_send_flow(&f, fi, 5, true), 5, "handed over under the new view");
+	do {
+		n = qm_handoff_drain(f.qm, &f.v, f.st);
+		taken += n;
+	} while (n != 0 && ++calls < 100);
+	CU_EXPECT_UINT(taken, 5, "drained");
+	CU_EXPECT_UINT(qm_synced_gen(f.qm), f.v->gen, "synced to the newest view");
+	CU_EXPECT_UINT(fx_queue(&f, qa[0].slot).length_packets, 5, "queued");
+	CU_EXPECT_UINT(f.st->slice_drops[SLOT_A][DP_SLICE_DROP_FLUSHED], 0, "none flushed");
+	fx_empty(&f, 0);
+	CU_EXPECT_UINT(f.flows[fi].pkts, 5, "dequeued");
+	expect_clean(&f, "newer view");
 	fx_fini(&f);
 }
 
@@ -1849,6 +1895,7 @@ static const struct cu_case sync_suite[] = {
 	CU_CASE(test_sync_reweight),
 	CU_CASE(test_handoff),
 	CU_CASE(test_handoff_ring_full),
+	CU_CASE(test_handoff_newer_view),
 };
 
 const struct cu_suite cu_suites[] = {
