@@ -81,7 +81,7 @@ dp_demux_check_full(struct rte_mbuf *m)
 		return DP_NODE_DROP_MALFORMED;
 	if (seg < l2 + l3)
 		return DP_NODE_DROP_TRUNCATED;
-	ip_len = rte_be_to_cpu_16(ip->total_length);
+	ip_len = dp_be16_to_cpu(ip->total_length);
 	if (ip_len < l3)
 		return DP_NODE_DROP_MALFORMED;
 	if (rte_pktmbuf_pkt_len(m) < l2 + ip_len)
@@ -112,7 +112,7 @@ dp_demux_check_full(struct rte_mbuf *m)
 	if (seg < l2 + l3 + sizeof(*udp))
 		return DP_NODE_DROP_TRUNCATED;
 	udp = (const struct rte_udp_hdr *)((const uint8_t *)ip + l3);
-	udp_len = rte_be_to_cpu_16(udp->dgram_len);
+	udp_len = dp_be16_to_cpu(udp->dgram_len);
 	if (udp_len < sizeof(*udp) || udp_len > ip_len - l3)
 		return DP_NODE_DROP_MALFORMED;
 	/* Bytes past the datagram (Ethernet padding) must be trimmable from
@@ -156,8 +156,8 @@ dp_demux_check_inline(struct rte_mbuf *m)
 	eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 	ip = (const struct rte_ipv4_hdr *)(eth + 1);
 	udp = (const struct rte_udp_hdr *)(ip + 1);
-	ip_len = rte_be_to_cpu_16(ip->total_length);
-	udp_len = rte_be_to_cpu_16(udp->dgram_len);
+	ip_len = dp_be16_to_cpu(ip->total_length);
+	udp_len = dp_be16_to_cpu(udp->dgram_len);
 
 	/* The full check's conditions with IHL 5 and one segment, joined
 	 * with '|' rather than '||' so that they cost no branch each.
@@ -221,7 +221,7 @@ dp_demux_burst(const struct dp_demux_port *t, struct rte_mbuf **pkts, uint16_t n
 
 			/* Another address than the port's is no binding. */
 			if (t != NULL && ip->dst_addr == t->ip)
-				entry = t->entry[rte_be_to_cpu_16(udp->dst_port)];
+				entry = t->entry[dp_be16_to_cpu(udp->dst_port)];
 			if (unlikely(entry == 0))
 				reason = DP_NODE_DROP_NO_BINDING;
 		}

@@ -207,10 +207,10 @@ dp_format_one(struct rte_mbuf *m, const struct dp_forward *f)
 	const struct rte_ipv4_hdr *rx_ip =
 		rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, m->l2_len);
 	uint32_t hdrs = m->l2_len + m->l3_len + sizeof(*rx_udp);
-	uint16_t payload = rte_be_to_cpu_16(rx_udp->dgram_len) - sizeof(*rx_udp);
+	uint16_t payload = dp_be16_to_cpu(rx_udp->dgram_len) - sizeof(*rx_udp);
 	uint16_t len = DP_OUTER_LEN + payload;
-	rte_be16_t udp_len = rte_cpu_to_be_16(sizeof(struct rte_udp_hdr) + payload);
-	rte_be16_t ip_len = rte_cpu_to_be_16(sizeof(struct rte_ipv4_hdr) +
+	rte_be16_t udp_len = dp_cpu_to_be16(sizeof(struct rte_udp_hdr) + payload);
+	rte_be16_t ip_len = dp_cpu_to_be16(sizeof(struct rte_ipv4_hdr) +
 					     sizeof(struct rte_udp_hdr) + payload);
 	const uint64_t tx_offload = rte_mbuf_tx_offload(sizeof(struct rte_ether_hdr),
 							sizeof(struct rte_ipv4_hdr),

@@ -111,7 +111,7 @@ pm_payload(struct rte_mbuf *m, uint16_t *len)
 		rte_pktmbuf_mtod_offset(m, const struct rte_udp_hdr *,
 					m->l2_len + m->l3_len);
 
-	*len = rte_be_to_cpu_16(udp->dgram_len) - sizeof(*udp);
+	*len = dp_be16_to_cpu(udp->dgram_len) - sizeof(*udp);
 	return (uint8_t *)(udp + 1);
 }
 

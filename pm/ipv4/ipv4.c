@@ -20,7 +20,7 @@ pm_ipv4_check(const uint8_t *p, uint16_t len)
 		return DP_SLICE_DROP_MALFORMED;
 	hlen = rte_ipv4_hdr_len(ip);
 	if (hlen < sizeof(*ip) || hlen > len ||
-	    rte_be_to_cpu_16(ip->total_length) != len)
+	    dp_be16_to_cpu(ip->total_length) != len)
 		return DP_SLICE_DROP_MALFORMED;
 	if (rte_raw_cksum(ip, hlen) != 0xffff)
 		return DP_SLICE_DROP_MALFORMED;
