@@ -211,7 +211,7 @@ dp_format_one(struct rte_mbuf *m, const struct dp_forward *f)
 	uint16_t len = DP_OUTER_LEN + payload;
 	rte_be16_t udp_len = dp_cpu_to_be16(sizeof(struct rte_udp_hdr) + payload);
 	rte_be16_t ip_len = dp_cpu_to_be16(sizeof(struct rte_ipv4_hdr) +
-					     sizeof(struct rte_udp_hdr) + payload);
+					   sizeof(struct rte_udp_hdr) + payload);
 	const uint64_t tx_offload = rte_mbuf_tx_offload(sizeof(struct rte_ether_hdr),
 							sizeof(struct rte_ipv4_hdr),
 							sizeof(struct rte_udp_hdr), 0, 0, 0, 0);
