@@ -10,11 +10,15 @@
 #include <rte_ip.h>
 #include <rte_prefetch.h>
 #include <rte_udp.h>
+#include <rte_vect.h>
 
 #include "dataplane/meta.h"
 #include "dataplane/tables.h"
 
 #define DP_DEMUX_ACCEPT (-1)
+
+/* Where a plain packet's UDP header starts (dp_demux_plain()). */
+#define DP_DEMUX_PLAIN_L4 (sizeof(struct rte_ether_hdr) + sizeof(struct rte_ipv4_hdr))
 
 /* How many packets ahead dp_demux_burst() prefetches headers, as l3fwd. */
 #define DP_DEMUX_PREFETCH 3
@@ -51,8 +55,7 @@ dp_demux_ip_sum_ok(uint64_t sum)
 
 /*
  * The full check, in the order that decides which drop reason a packet
- * gets.  dp_demux_check_inline() comes here for every packet its fast path
- * does not accept.
+ * gets.  Every packet that dp_demux_plain() does not accept comes here.
  */
 static __rte_noinline __rte_cold int
 dp_demux_check_full(struct rte_mbuf *m)
@@ -126,23 +129,40 @@ dp_demux_check_full(struct rte_mbuf *m)
 	return DP_DEMUX_ACCEPT;
 }
 
+#if defined(RTE_ARCH_X86) && defined(__SSE4_1__)
 /*
- * dp_demux_check(), with a fast path for the common packet: one segment,
- * Ethernet, a 20-byte IPv4 header, UDP.  For it, every condition of
- * dp_demux_check_full() reduces to the terms below, which are evaluated
- * together and tested with one branch, then the checksum with another.  The
- * fast path only ever accepts; anything it does not accept, options and
- * chains included, goes to the full check, which finds the drop reason.
+ * Bytes 12-27 of a plain packet (the EtherType, the IPv4 version and header
+ * length, the fragment bits and the protocol) as dp_demux_plain_mask keeps
+ * them: one 16-byte compare instead of four fields' worth of loads and
+ * compares.  MF and the fragment offset are the low 14 bits of bytes 20-21.
  */
-static __rte_always_inline int
-dp_demux_check_inline(struct rte_mbuf *m)
+static const uint8_t dp_demux_plain_bytes[16] __rte_aligned(16) = {
+	[0] = RTE_ETHER_TYPE_IPV4 >> 8, [1] = RTE_ETHER_TYPE_IPV4 & 0xff,
+	[2] = RTE_IPV4_VHL_DEF, [11] = IPPROTO_UDP,
+};
+static const uint8_t dp_demux_plain_mask[16] __rte_aligned(16) = {
+	[0] = 0xff, [1] = 0xff, [2] = 0xff, [8] = 0x3f, [9] = 0xff, [11] = 0xff,
+};
+#endif
+
+/*
+ * True if 'm' is a plain packet that dp_demux_check_full() accepts: one
+ * segment, Ethernet, a 20-byte IPv4 header, UDP; and, unless 'any_dst',
+ * addressed to 'dst'.  For such a packet every condition of the full check
+ * reduces to the terms below, which are evaluated together and tested with
+ * one branch, then the checksum with another.  It fills m->l2_len and
+ * m->l3_len of a packet it accepts.  Anything it does not accept, options
+ * and chains included, is for the full check to find the drop reason of.
+ */
+static __rte_always_inline bool
+dp_demux_plain(struct rte_mbuf *m, bool any_dst, rte_be32_t dst)
 {
 	const uint32_t l2 = sizeof(struct rte_ether_hdr);
 	const uint32_t l3 = sizeof(struct rte_ipv4_hdr);
 	const uint64_t flags = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
-	const struct rte_ether_hdr *eth;
 	const struct rte_ipv4_hdr *ip;
 	const struct rte_udp_hdr *udp;
+	const uint8_t *h;
 	uint32_t ip_len, udp_len;
 	uint64_t sum;
 	bool bad;
@@ -152,27 +172,35 @@ dp_demux_check_inline(struct rte_mbuf *m)
 	 * is trimmable from it. */
 	if (unlikely((m->nb_segs != 1) |
 		     (rte_pktmbuf_data_len(m) < l2 + l3 + sizeof(*udp))))
-		return dp_demux_check_full(m);
-	eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
-	ip = (const struct rte_ipv4_hdr *)(eth + 1);
-	udp = (const struct rte_udp_hdr *)(ip + 1);
+		return false;
+	h = rte_pktmbuf_mtod(m, const uint8_t *);
+	ip = (const struct rte_ipv4_hdr *)(h + l2);
+	udp = (const struct rte_udp_hdr *)(h + l2 + l3);
 	ip_len = dp_be16_to_cpu(ip->total_length);
 	udp_len = dp_be16_to_cpu(udp->dgram_len);
 
-	/* The full check's conditions with IHL 5 and one segment, joined
-	 * with '|' rather than '||' so that they cost no branch each.
+	/* Joined with '|' rather than '||' so that they cost no branch each.
 	 * udp_len >= 8 and udp_len + 20 <= ip_len imply ip_len >= 28. */
-	bad = (eth->ether_type != RTE_BE16(RTE_ETHER_TYPE_IPV4)) |
+#if defined(RTE_ARCH_X86) && defined(__SSE4_1__)
+	bad = !_mm_testz_si128(_mm_xor_si128(_mm_loadu_si128((const __m128i *)(h + 12)),
+					     _mm_load_si128((const __m128i *)
+							    dp_demux_plain_bytes)),
+			       _mm_load_si128((const __m128i *)dp_demux_plain_mask));
+#else
+	bad = (((const struct rte_ether_hdr *)h)->ether_type !=
+	       RTE_BE16(RTE_ETHER_TYPE_IPV4)) |
 	      (ip->version_ihl != RTE_IPV4_VHL_DEF) |
 	      (ip->next_proto_id != IPPROTO_UDP) |
 	      ((ip->fragment_offset &
-		RTE_BE16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) != 0) |
-	      (udp_len < sizeof(*udp)) |
-	      (udp_len + l3 > ip_len) |
-	      (l2 + ip_len > rte_pktmbuf_pkt_len(m)) |
-	      (flags == RTE_MBUF_F_RX_IP_CKSUM_BAD);
+		RTE_BE16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) != 0);
+#endif
+	bad |= (udp_len < sizeof(*udp)) |
+	       (udp_len + l3 > ip_len) |
+	       (l2 + ip_len > rte_pktmbuf_pkt_len(m)) |
+	       (flags == RTE_MBUF_F_RX_IP_CKSUM_BAD) |
+	       (!any_dst & (ip->dst_addr != dst));
 	if (unlikely(bad))
-		return dp_demux_check_full(m);
+		return false;
 	/* GOOD and NONE both have the GOOD bit: the port vouched for the
 	 * header.  Virtual PMDs say UNKNOWN, and then it is summed here. */
 	if (!(flags & RTE_MBUF_F_RX_IP_CKSUM_GOOD)) {
@@ -180,18 +208,41 @@ dp_demux_check_inline(struct rte_mbuf *m)
 		      dp_demux_ip_word(ip, 2) + dp_demux_ip_word(ip, 3) +
 		      dp_demux_ip_word(ip, 4);
 		if (unlikely(!dp_demux_ip_sum_ok(sum)))
-			return dp_demux_check_full(m);
+			return false;
 	}
 
 	m->l2_len = l2;
 	m->l3_len = l3;
-	return DP_DEMUX_ACCEPT;
+	return true;
 }
 
 int
 dp_demux_check(struct rte_mbuf *m)
 {
-	return dp_demux_check_inline(m);
+	if (dp_demux_plain(m, true, 0))
+		return DP_DEMUX_ACCEPT;
+	return dp_demux_check_full(m);
+}
+
+/* What dp_demux_burst() does with a packet that is not plain or not to
+ * the port's address: the full check, then, if it accepts, the table.
+ * Returns as dp_demux_check(), with the entry found in *entry. */
+static __rte_noinline __rte_cold int
+dp_demux_slow(const struct dp_demux_port *t, struct rte_mbuf *m, uint32_t *entry)
+{
+	const struct rte_ipv4_hdr *ip;
+	const struct rte_udp_hdr *udp;
+	int reason = dp_demux_check_full(m);
+
+	if (reason != DP_DEMUX_ACCEPT)
+		return reason;
+	ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, m->l2_len);
+	udp = rte_pktmbuf_mtod_offset(m, const struct rte_udp_hdr *, m->l2_len + m->l3_len);
+	/* Another address than the port's is no binding. */
+	if (t == NULL || ip->dst_addr != t->ip)
+		return DP_NODE_DROP_NO_BINDING;
+	*entry = t->entry[dp_be16_to_cpu(udp->dst_port)];
+	return *entry != 0 ? DP_DEMUX_ACCEPT : DP_NODE_DROP_NO_BINDING;
 }
 
 uint16_t
@@ -206,24 +257,25 @@ dp_demux_burst(const struct dp_demux_port *t, struct rte_mbuf **pkts, uint16_t n
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
+		const struct rte_udp_hdr *udp;
 		struct dp_meta *meta;
-		uint32_t entry = 0;
+		uint32_t entry;
 		int reason;
 
 		if (i + DP_DEMUX_PREFETCH < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + DP_DEMUX_PREFETCH], void *));
-		reason = dp_demux_check_inline(m);
-		if (likely(reason == DP_DEMUX_ACCEPT)) {
-			const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m,
-				const struct rte_ipv4_hdr *, m->l2_len);
-			const struct rte_udp_hdr *udp = rte_pktmbuf_mtod_offset(m,
-				const struct rte_udp_hdr *, m->l2_len + m->l3_len);
-
-			/* Another address than the port's is no binding. */
-			if (t != NULL && ip->dst_addr == t->ip)
-				entry = t->entry[dp_be16_to_cpu(udp->dst_port)];
+		/* A plain packet to the port's address, or one the full
+		 * check accepts, is looked up; t is NULL when nothing is
+		 * bound on the port. */
+		if (likely(t != NULL && dp_demux_plain(m, false, t->ip))) {
+			reason = DP_DEMUX_ACCEPT;
+			udp = rte_pktmbuf_mtod_offset(m, const struct rte_udp_hdr *,
+						      DP_DEMUX_PLAIN_L4);
+			entry = t->entry[dp_be16_to_cpu(udp->dst_port)];
 			if (unlikely(entry == 0))
 				reason = DP_NODE_DROP_NO_BINDING;
+		} else {
+			reason = dp_demux_slow(t, m, &entry);
 		}
 		if (unlikely(reason != DP_DEMUX_ACCEPT)) {
 			dp_count(&st->node_drops[reason], 1);
