@@ -1825,6 +1825,38 @@ test_pass_pacing(void)
 	fx_fini(&f);
 }
 
+/* A burst of one flow that the credit covers passes in one step
+ * (qm_pass_whole()), charged as packet by packet: what passes next is what
+ * the rest of the credit covers, the framing overhead included. */
+static void
+test_pass_whole(void)
+{
+	static const struct qm_sched_params slow = { .port_id = 1, .rate_bps = MBPS,
+						     .overhead = 24 };
+	static const struct qspec qs[] = { { .id = 11, .slot = 1, .weight = 1 } };
+	const uint64_t cost = 200 + 24, depth = depth_bytes(MBPS);
+	const uint32_t first = 8;
+	/* The packets that find credit > 0 after the first burst's. */
+	const uint32_t rest = (uint32_t)((depth - first * cost + cost - 1) / cost);
+	uint8_t fis[SP_BURST] = { 0 };
+	struct fx f;
+
+	CU_ASSERT_FATAL(first * cost < depth && first + rest < SP_BURST);
+	fx_pass_init(&f, &slow, 1, qs, CU_DIM(qs), 200);
+	f.now += f.hz;
+	CU_EXPECT_UINT(fx_pass(&f, 0, fis, first), first, "one flow's burst");
+	expect_queue(&f, qs[0].slot, first, first, 0, 0, 0, "one flow's burst");
+	CU_EXPECT_UINT(fx_pass(&f, 0, fis, SP_BURST), rest, "the rest of the credit");
+	for (unsigned int i = 0; i < 100 && qm_slice_buffers(f.qm, SLOT_A) != 0; i++) {
+		f.now += f.hz / 100;
+		fx_drain_now(&f, 0);
+	}
+	expect_queue(&f, qs[0].slot, first + SP_BURST, first + SP_BURST, 0, 0, 0, "drained");
+	expect_flow_queues(&f, "whole");
+	expect_clean(&f, "whole");
+	fx_fini(&f);
+}
+
 /* Each flow keeps its order as it passes, waits behind its queued
  * packets, and passes again. */
 static void
@@ -1887,6 +1919,7 @@ static const struct cu_case pass_suite[] = {
 	CU_CASE(test_pass_scheds),
 	CU_CASE(test_pass_refused),
 	CU_CASE(test_pass_pacing),
+	CU_CASE(test_pass_whole),
 	CU_CASE(test_pass_order),
 };
 
