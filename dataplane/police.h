@@ -77,4 +77,26 @@ dp_police_pass(const struct dp_slice *s, unsigned int k, uint32_t len, uint32_t 
 	return dp_police_color(&s->meter[k], len) != RTE_COLOR_RED;
 }
 
+/*
+ * dp_police_pass() for a burst of packets that slice s received on
+ * interface k, 'bytes' in all, when the committed bucket holds them all:
+ * takes their tokens at once and returns true, leaving the meter as packet
+ * by packet would (each packet green, the bucket down by each one's
+ * length).  Otherwise returns false and takes nothing; the bucket may have
+ * been brought up to 'now', as '*updated' then says.
+ */
+static inline bool
+dp_police_pass_all(const struct dp_slice *s, unsigned int k, uint32_t bytes,
+		   uint32_t *updated, uint64_t now)
+{
+	struct rte_meter_srtcm *m = &s->meter[k];
+
+	/* Zero bytes: only brings the bucket up to date, and is green
+	 * wherever the slice is metered at all. */
+	if (!dp_police_pass(s, k, 0, updated, now) || m->tc < bytes)
+		return false;
+	m->tc -= bytes;
+	return true;
+}
+
 #endif /* SP_DP_POLICE_H */

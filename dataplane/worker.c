@@ -327,6 +327,36 @@ dp_worker_pick_queue(const struct dp_slice *s, struct rte_mbuf *m,
 }
 
 /*
+ * dp_worker_rx_police() for the usual burst, all from one binding and all
+ * within the slice's reservation on its interface: counts and meters them
+ * at once and returns true.  Otherwise returns false, having counted and
+ * taken nothing (the meter may have been brought up to date, as *updated
+ * says).  Spares the packet loop a read-modify-write of the meter's bucket
+ * per packet.
+ */
+static inline bool
+dp_worker_rx_all(struct dp_worker *w, const struct dp_slice *s, struct rte_mbuf **pkts,
+		 uint16_t n, uint32_t *updated)
+{
+	uint16_t b = dp_meta(pkts[0])->binding;
+	const struct dp_binding *bd = &s->bindings[b];
+	struct dp_counters *c;
+	uint32_t bytes = 0;
+	bool mixed = false;
+
+	for (uint16_t i = 0; i < n; i++) {
+		mixed |= dp_meta(pkts[i])->binding != b;
+		bytes += rte_pktmbuf_pkt_len(pkts[i]);
+	}
+	if (mixed || !dp_police_pass_all(s, bd->iface, bytes, updated, w->now))
+		return false;
+	c = &w->stats->binding[bd->stat];
+	dp_count(&c->rx_packets, n);
+	dp_count(&c->rx_bytes, bytes);
+	return true;
+}
+
+/*
  * Counts slice s's n packets as received on their input bindings and
  * meters them at the slice's input reservations (police.h), in one pass:
  * keeps the packets within them, in order at the front of pkts[], and
@@ -342,6 +372,8 @@ dp_worker_rx_police(struct dp_worker *w, const struct dp_slice *s, struct rte_mb
 	uint32_t updated = 0;
 	uint16_t kept = 0;
 
+	if (n != 0 && dp_worker_rx_all(w, s, pkts, n, &updated))
+		return n;
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		uint16_t b = dp_meta(m)->binding;

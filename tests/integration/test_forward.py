@@ -129,16 +129,19 @@ def inside(slicepathd, pcapgen):
 
         # Input frames to the forwarded binding, by their payload marker.
         sent = {}
+        sent_bytes = 0
         for fr in frames:
             if sptest.is_udp4(fr):
                 p = sptest.udp_payload(fr)
                 if len(p) >= 8 and FLOWS[p[2]][1] == "fwd":
                     sent[marker(p)] = p
+                    sent_bytes += len(fr)
         c.equal(len(sent), expect["fwd"], "forwardable frames generated")
 
         b0 = next(b for b in s1["bindings"] if b["id"] == 0)
         b1 = next(b for b in s1["bindings"] if b["id"] == 1)
         c.equal(b0["rx_packets"], expect["fwd"], "r1 binding 0 rx_packets")
+        c.equal(b0["rx_bytes"], sent_bytes, "r1 binding 0 rx_bytes = bytes of its frames")
         c.equal(b1["tx_packets"], expect["fwd"], "r1 binding 1 tx_packets")
         # Every forwarded packet's time through the node is in the histogram,
         # and none took a second.
