@@ -1785,30 +1785,36 @@ fx_cycles(const struct fx *f, uint64_t rate, uint64_t bytes)
 	return bytes * 8 * f->hz / rate;
 }
 
+/* The pacing cases of the pass: a 1 Mbit/s scheduler that counts 24 bytes
+ * of framing a packet, one queue on it, and 200-byte frames. */
+static const struct qm_sched_params pass_slow = { .port_id = 1, .rate_bps = MBPS,
+						  .overhead = 24 };
+static const struct qspec pass_q[] = { { .id = 11, .slot = 1, .weight = 1 } };
+#define PASS_LEN 200
+#define PASS_COST (PASS_LEN + 24)
+
 /* Packets pass while the credit is above 0, the last one taking it below,
  * as qm_dequeue_burst() does; the queue then waits until the rate has paid
  * that back.  Idle, the credit stops at the depth. */
 static void
 test_pass_pacing(void)
 {
-	static const struct qm_sched_params slow = { .port_id = 1, .rate_bps = MBPS,
-						     .overhead = 24 };
-	static const struct qspec qs[] = { { .id = 11, .slot = 1, .weight = 1 } };
-	const uint64_t cost = 200 + 24, depth = depth_bytes(MBPS);
+	const struct qspec *qs = pass_q;
+	const uint64_t cost = PASS_COST, depth = depth_bytes(MBPS);
 	const uint32_t fit = (uint32_t)((depth + cost - 1) / cost);  /* find credit > 0 */
 	const uint64_t owed = fit * cost - depth;       /* bytes below 0 after them */
 	uint8_t fis[SP_BURST] = { 0 };
 	uint64_t t;
 	struct fx f;
 
-	fx_pass_init(&f, &slow, 1, qs, CU_DIM(qs), 200);
+	fx_pass_init(&f, &pass_slow, 1, pass_q, CU_DIM(pass_q), PASS_LEN);
 	/* Idle 1 s, polled, then 1 s more: the depth, not 2 s of rate. */
 	f.now += f.hz;
 	CU_EXPECT_UINT(fx_deq(&f, 0, SP_BURST), 0, "idle");
 	f.now += f.hz;
 	CU_EXPECT_UINT(fx_pass(&f, 0, fis, SP_BURST), fit, "the depth's worth");
 	expect_queue(&f, qs[0].slot, SP_BURST, fit, 0, SP_BURST - fit,
-		     200ull * (SP_BURST - fit), "the rest queued");
+		     (uint64_t)PASS_LEN * (SP_BURST - fit), "the rest queued");
 	CU_EXPECT_UINT(fx_deq(&f, 0, SP_BURST), 0, "credit spent");
 	t = f.now;
 	f.now = t + fx_cycles(&f, MBPS, owed - 8);
@@ -1831,10 +1837,8 @@ test_pass_pacing(void)
 static void
 test_pass_whole(void)
 {
-	static const struct qm_sched_params slow = { .port_id = 1, .rate_bps = MBPS,
-						     .overhead = 24 };
-	static const struct qspec qs[] = { { .id = 11, .slot = 1, .weight = 1 } };
-	const uint64_t cost = 200 + 24, depth = depth_bytes(MBPS);
+	const struct qspec *qs = pass_q;
+	const uint64_t cost = PASS_COST, depth = depth_bytes(MBPS);
 	const uint32_t first = 8;
 	/* The packets that find credit > 0 after the first burst's. */
 	const uint32_t rest = (uint32_t)((depth - first * cost + cost - 1) / cost);
@@ -1842,7 +1846,7 @@ test_pass_whole(void)
 	struct fx f;
 
 	CU_ASSERT_FATAL(first * cost < depth && first + rest < SP_BURST);
-	fx_pass_init(&f, &slow, 1, qs, CU_DIM(qs), 200);
+	fx_pass_init(&f, &pass_slow, 1, pass_q, CU_DIM(pass_q), PASS_LEN);
 	f.now += f.hz;
 	CU_EXPECT_UINT(fx_pass(&f, 0, fis, first), first, "one flow's burst");
 	expect_queue(&f, qs[0].slot, first, first, 0, 0, 0, "one flow's burst");
