@@ -503,6 +503,7 @@ qm_pass_whole(struct qm *qm, struct qm_sched *sc, const struct dp_slice *s,
 	const struct dp_queue *conf = &s->queues[fwd[0]->queue];
 	uint32_t bytes = 0, longest = 0;
 	bool mixed = false;
+	uint64_t cost;
 
 	for (uint16_t i = 0; i < n; i++) {
 		uint32_t len = rte_pktmbuf_pkt_len(pkts[i]);
@@ -511,15 +512,16 @@ qm_pass_whole(struct qm *qm, struct qm_sched *sc, const struct dp_slice *s,
 		bytes += len;
 		longest = RTE_MAX(longest, len);
 	}
+	/* What qm_cost() gives the n packets together. */
+	cost = bytes + (uint64_t)n * sc->overhead;
 	/* Packet by packet, all n pass if the credit left before the last
 	 * is above 0; above the cost of all n is enough for that.  The
 	 * product is wide: a slow scheduler's cycles per byte are many. */
 	if (mixed || conf->sched != sched || conf->limit_packets == 0 ||
 	    longest > conf->limit_bytes || sc->credit <= 0 ||
-	    (unsigned __int128)(bytes + (uint64_t)n * sc->overhead) * sc->cpb >=
-	    (unsigned __int128)sc->credit)
+	    (unsigned __int128)cost * sc->cpb >= (unsigned __int128)sc->credit)
 		return false;
-	sc->credit -= (int64_t)((bytes + (uint64_t)n * sc->overhead) * sc->cpb);
+	sc->credit -= (int64_t)(cost * sc->cpb);
 	qm_queue_count_pass(&qm->q[conf->slot], n);
 	return true;
 }
