@@ -1799,7 +1799,6 @@ static const struct qspec pass_q[] = { { .id = 11, .slot = 1, .weight = 1 } };
 static void
 test_pass_pacing(void)
 {
-	const struct qspec *qs = pass_q;
 	const uint64_t cost = PASS_COST, depth = depth_bytes(MBPS);
 	const uint32_t fit = (uint32_t)((depth + cost - 1) / cost);  /* find credit > 0 */
 	const uint64_t owed = fit * cost - depth;       /* bytes below 0 after them */
@@ -1813,7 +1812,7 @@ test_pass_pacing(void)
 	CU_EXPECT_UINT(fx_deq(&f, 0, SP_BURST), 0, "idle");
 	f.now += f.hz;
 	CU_EXPECT_UINT(fx_pass(&f, 0, fis, SP_BURST), fit, "the depth's worth");
-	expect_queue(&f, qs[0].slot, SP_BURST, fit, 0, SP_BURST - fit,
+	expect_queue(&f, pass_q[0].slot, SP_BURST, fit, 0, SP_BURST - fit,
 		     (uint64_t)PASS_LEN * (SP_BURST - fit), "the rest queued");
 	CU_EXPECT_UINT(fx_deq(&f, 0, SP_BURST), 0, "credit spent");
 	t = f.now;
@@ -1825,7 +1824,7 @@ test_pass_pacing(void)
 		f.now += f.hz / 100;
 		fx_drain_now(&f, 0);
 	}
-	expect_queue(&f, qs[0].slot, SP_BURST, SP_BURST, 0, 0, 0, "drained");
+	expect_queue(&f, pass_q[0].slot, SP_BURST, SP_BURST, 0, 0, 0, "drained");
 	CU_EXPECT_UINT(rte_mempool_avail_count(pool), f.avail, "nothing held");
 	expect_clean(&f, "pacing");
 	fx_fini(&f);
@@ -1837,7 +1836,6 @@ test_pass_pacing(void)
 static void
 test_pass_whole(void)
 {
-	const struct qspec *qs = pass_q;
 	const uint64_t cost = PASS_COST, depth = depth_bytes(MBPS);
 	const uint32_t first = 8;
 	/* The packets that find credit > 0 after the first burst's. */
@@ -1849,13 +1847,13 @@ test_pass_whole(void)
 	fx_pass_init(&f, &pass_slow, 1, pass_q, CU_DIM(pass_q), PASS_LEN);
 	f.now += f.hz;
 	CU_EXPECT_UINT(fx_pass(&f, 0, fis, first), first, "one flow's burst");
-	expect_queue(&f, qs[0].slot, first, first, 0, 0, 0, "one flow's burst");
+	expect_queue(&f, pass_q[0].slot, first, first, 0, 0, 0, "one flow's burst");
 	CU_EXPECT_UINT(fx_pass(&f, 0, fis, SP_BURST), rest, "the rest of the credit");
 	for (unsigned int i = 0; i < 100 && qm_slice_buffers(f.qm, SLOT_A) != 0; i++) {
 		f.now += f.hz / 100;
 		fx_drain_now(&f, 0);
 	}
-	expect_queue(&f, qs[0].slot, first + SP_BURST, first + SP_BURST, 0, 0, 0, "drained");
+	expect_queue(&f, pass_q[0].slot, first + SP_BURST, first + SP_BURST, 0, 0, 0, "drained");
 	expect_flow_queues(&f, "whole");
 	expect_clean(&f, "whole");
 	fx_fini(&f);
