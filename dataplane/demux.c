@@ -12,6 +12,7 @@
 #include <rte_udp.h>
 #include <rte_vect.h>
 
+#include "dataplane/fmt.h"
 #include "dataplane/meta.h"
 #include "dataplane/tables.h"
 
@@ -211,8 +212,8 @@ dp_demux_plain(struct rte_mbuf *m, bool any_dst, rte_be32_t dst)
 			return false;
 	}
 
-	m->l2_len = l2;
-	m->l3_len = l3;
+	/* The lengths, and the mark of a plain packet for format. */
+	m->tx_offload = DP_OUTER_TX_OFFLOAD;
 	return true;
 }
 

@@ -193,32 +193,28 @@ dp_format_write(uint8_t *h, const struct dp_forward *f, rte_be16_t ip_len,
 
 /*
  * Replaces the received outer headers of 'm' (and any Ethernet padding) by
- * f's, leaving the UDP payload where it is.  The received headers are at
- * least DP_OUTER_LEN bytes (dp_demux_check()), so the new ones fit in their
- * place.  Mbuf fields are written only when they change: for a plain
- * packet without padding, none does.
+ * f's, leaving the UDP payload where it is.  The received headers are
+ * l2 + l3 bytes and a UDP header, at least DP_OUTER_LEN (dp_demux_check()),
+ * so the new ones fit in their place.  Mbuf fields are written only when
+ * they change: for a plain packet without padding, none does.
  */
-static inline void
-dp_format_one(struct rte_mbuf *m, const struct dp_forward *f)
+static __rte_always_inline void
+dp_format_fields(struct rte_mbuf *m, const struct dp_forward *f, uint32_t l2, uint32_t l3,
+		 bool chain)
 {
+	const struct rte_ipv4_hdr *rx_ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *,
+								   l2);
 	const struct rte_udp_hdr *rx_udp =
-		rte_pktmbuf_mtod_offset(m, const struct rte_udp_hdr *,
-					m->l2_len + m->l3_len);
-	const struct rte_ipv4_hdr *rx_ip =
-		rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, m->l2_len);
-	uint32_t hdrs = m->l2_len + m->l3_len + sizeof(*rx_udp);
+		(const struct rte_udp_hdr *)((const uint8_t *)rx_ip + l3);
+	uint32_t hdrs = l2 + l3 + sizeof(*rx_udp);
 	uint16_t payload = dp_be16_to_cpu(rx_udp->dgram_len) - sizeof(*rx_udp);
 	uint16_t len = DP_OUTER_LEN + payload;
 	rte_be16_t udp_len = dp_cpu_to_be16(sizeof(struct rte_udp_hdr) + payload);
 	rte_be16_t ip_len = dp_cpu_to_be16(sizeof(struct rte_ipv4_hdr) +
 					   sizeof(struct rte_udp_hdr) + payload);
-	const uint64_t tx_offload = rte_mbuf_tx_offload(sizeof(struct rte_ether_hdr),
-							sizeof(struct rte_ipv4_hdr),
-							sizeof(struct rte_udp_hdr), 0, 0, 0, 0);
 	/* Drop the rx flags but keep what says who owns the data buffer. */
 	uint64_t ol_flags = m->ol_flags & (RTE_MBUF_F_EXTERNAL | RTE_MBUF_F_INDIRECT);
 	uint16_t ip_cksum = 0, udp_cksum;
-	bool chain = m->nb_segs != 1;
 	uint8_t *h;
 
 	if (f->csum_offload) {
@@ -253,12 +249,25 @@ dp_format_one(struct rte_mbuf *m, const struct dp_forward *f)
 							      sizeof(struct rte_ipv4_hdr));
 	}
 
-	if (m->tx_offload != tx_offload)
-		m->tx_offload = tx_offload;
+	if (m->tx_offload != DP_OUTER_TX_OFFLOAD)
+		m->tx_offload = DP_OUTER_TX_OFFLOAD;
 	if (m->packet_type != 0)
 		m->packet_type = 0;
 	if (m->ol_flags != ol_flags)
 		m->ol_flags = ol_flags;
+}
+
+/* dp_format_fields() for 'm', specialised for a plain packet: one segment
+ * whose header lengths are already the new ones (dp_demux_check() marks
+ * a plain packet so), where every offset is a constant. */
+static inline void
+dp_format_one(struct rte_mbuf *m, const struct dp_forward *f)
+{
+	if (likely(m->tx_offload == DP_OUTER_TX_OFFLOAD && m->nb_segs == 1))
+		dp_format_fields(m, f, sizeof(struct rte_ether_hdr), sizeof(struct rte_ipv4_hdr),
+				 false);
+	else
+		dp_format_fields(m, f, m->l2_len, m->l3_len, m->nb_segs != 1);
 }
 
 void

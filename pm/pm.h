@@ -22,6 +22,7 @@
 #include <rte_mbuf.h>
 #include <rte_udp.h>
 
+#include "dataplane/fmt.h"
 #include "dataplane/lookup.h"
 #include "dataplane/tables.h"
 
@@ -108,8 +109,7 @@ static inline uint8_t *
 pm_payload(struct rte_mbuf *m, uint16_t *len)
 {
 	const struct rte_udp_hdr *udp =
-		rte_pktmbuf_mtod_offset(m, const struct rte_udp_hdr *,
-					m->l2_len + m->l3_len);
+		rte_pktmbuf_mtod_offset(m, const struct rte_udp_hdr *, dp_l4_offset(m));
 
 	*len = dp_be16_to_cpu(udp->dgram_len) - sizeof(*udp);
 	return (uint8_t *)(udp + 1);
