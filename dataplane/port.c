@@ -11,7 +11,7 @@
 
 #include "dataplane/dp.h"
 
-/* A worker holds up to a vector of mbufs (DP_VECTOR, 256) between rx and
+/* A worker holds up to a vector of mbufs (DP_VECTOR, 512) between rx and
  * tx, and its queues hold more: a per-lcore cache of the largest size
  * keeps rx's allocations and tx's frees off the pool's shared ring. */
 #define DP_MEMPOOL_CACHE RTE_MEMPOOL_CACHE_MAX_SIZE
@@ -21,7 +21,7 @@ dp_mempool_size(unsigned int buffers, unsigned int nb_ports, unsigned int nb_wor
 {
 	return buffers +
 	       nb_ports * (DP_PORT_RX_DESC + nb_workers * DP_PORT_TX_DESC) +
-	       nb_workers * (DP_MEMPOOL_CACHE + nb_ports * SP_BURST + SP_BURST);
+	       nb_workers * (DP_MEMPOOL_CACHE + DP_VECTOR + nb_ports * SP_BURST);
 }
 
 struct rte_mempool *

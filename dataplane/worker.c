@@ -2,8 +2,8 @@
 /* Copyright (c) 2026 The slicepath authors */
 
 /*
- * The worker's run-to-completion loop, a vector of up to eight rx bursts
- * per port at a time:
+ * The worker's run-to-completion loop, a vector of up to sixteen rx bursts
+ * (DP_VECTOR) per port at a time:
  *   rx -> demux -> group by slice -> per slice: police -> program -> parse
  *   -> lookup -> format -> queue manager -> tx burst,
  * or, without a queue manager, format -> tx buffer, with the tx buffers
@@ -28,11 +28,6 @@
 #include "dataplane/program.h"
 #include "dataplane/runtime.h"
 #include "pm/pm.h"
-
-/* Packets a worker takes from one port per round: up to this many rx
- * bursts, so that with traffic spread over many slices each slice still
- * gets several packets per call (VPP's vector, in short). */
-#define DP_VECTOR (8 * SP_BURST)
 
 /* Longest a packet waits in a tx buffer when traffic is light. */
 #define DP_DRAIN_US 100
