@@ -94,14 +94,28 @@ dp_tss_masked(const struct dp_tss_tuple *tp, const struct dp_key *k, uint64_t w[
 	w[2] &= tp->mask[2];
 }
 
+/* CRC32C of 8 bytes, as rte_hash_crc_8byte().  Where the build has
+ * SSE4.2 it is the instruction itself: DPDK 22.11 tests which
+ * implementation to use on every call and issues the instruction as
+ * volatile inline assembly, which the compiler cannot schedule. */
+static inline uint32_t
+dp_tss_crc(uint64_t data, uint32_t init)
+{
+#ifdef __SSE4_2__
+	return (uint32_t)_mm_crc32_u64(init, data);
+#else
+	return rte_hash_crc_8byte(data, init);
+#endif
+}
+
 /* The hash of masked key w in tuple tp. */
 static inline uint32_t
 dp_tss_hash(const struct dp_tss_tuple *tp, const uint64_t w[3])
 {
-	uint32_t h = rte_hash_crc_8byte(w[0], 0);
+	uint32_t h = dp_tss_crc(w[0], 0);
 
-	h = rte_hash_crc_8byte(w[1], h);
-	return rte_hash_crc_8byte(w[2], h) & tp->hash_mask;
+	h = dp_tss_crc(w[1], h);
+	return dp_tss_crc(w[2], h) & tp->hash_mask;
 }
 
 /* The slots of bucket b that hold signature sig, one bit each. */
