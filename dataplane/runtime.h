@@ -40,12 +40,14 @@
 
 struct dp_runtime;
 
-/* What the counters need of a packet about to be sent, noted while the
- * packet is still the worker's: once rte_eth_tx_burst() has taken it, the
- * port may have freed it already (net_null and net_tap do at once). */
-struct dp_tx_note {
-	uint64_t rx_tsc;                /* TSC of the round that received it */
-	uint32_t len;
+/* What the counters need of a run of packets about to be sent that share
+ * an output binding and an rx round, noted while the packets are still
+ * the worker's: once rte_eth_tx_burst() has taken them, the port may have
+ * freed them already (net_null and net_tap do at once). */
+struct dp_tx_run {
+	uint64_t rx_tsc;                /* TSC of the round that received them */
+	uint32_t bytes;
+	uint16_t packets;
 	uint16_t stat;                  /* output binding's counter slot */
 };
 
@@ -62,11 +64,12 @@ struct dp_worker {
 	struct dp_prog_budget budget[SP_MAX_SLICES];    /* program cycles */
 	struct qm *qm;                  /* the queue manager, if it owns it */
 	/* By scheduler: packets that left the queue manager (dequeued, or
-	 * passed) and wait for the port, with what the counters need of
-	 * them once the port has them. */
+	 * passed) and wait for the port, in runs that say what the counters
+	 * need of them once the port has them. */
 	uint16_t nb_pending[SP_MAX_PORTS];
+	uint16_t nb_runs[SP_MAX_PORTS];
 	struct rte_mbuf *pending[SP_MAX_PORTS][SP_BURST];
-	struct dp_tx_note pending_note[SP_MAX_PORTS][SP_BURST];
+	struct dp_tx_run pending_run[SP_MAX_PORTS][SP_BURST];
 } __rte_cache_aligned;
 
 struct dp_runtime {

@@ -32,48 +32,77 @@
 /* Longest a packet waits in a tx buffer when traffic is light. */
 #define DP_DRAIN_US 100
 
-/* Notes pkts[0..n), which waited in the queue manager, for
- * dp_worker_count_sent(). */
+/* Notes 'packets' packets of 'bytes' from rx round 'rx_tsc' to binding
+ * counter slot 'stat', just appended to scheduler k's pending burst: as a
+ * run of their own, or as more of the last run if it is theirs too. */
 static inline void
-dp_worker_note_tx(struct rte_mbuf *const *pkts, uint16_t n, struct dp_tx_note *notes)
+dp_worker_note_run(struct dp_worker *w, unsigned int k, uint64_t rx_tsc, uint16_t stat,
+		   uint16_t packets, uint32_t bytes)
 {
-	for (uint16_t i = 0; i < n; i++) {
-		notes[i].rx_tsc = *dp_rx_tsc(pkts[i]);
-		notes[i].len = rte_pktmbuf_pkt_len(pkts[i]);
-		notes[i].stat = dp_meta(pkts[i])->out_stat;
+	struct dp_tx_run *runs = w->pending_run[k];
+	uint16_t r = w->nb_runs[k];
+
+	if (r != 0 && runs[r - 1].stat == stat && runs[r - 1].rx_tsc == rx_tsc) {
+		runs[r - 1].packets += packets;
+		runs[r - 1].bytes += bytes;
+		return;
 	}
+	runs[r] = (struct dp_tx_run){
+		.rx_tsc = rx_tsc, .bytes = bytes, .packets = packets, .stat = stat,
+	};
+	w->nb_runs[k] = r + 1;
+}
+
+/* Notes pkts[0..n), which waited in the queue manager and were just
+ * appended to scheduler k's pending burst. */
+static void
+dp_worker_note_dequeued(struct dp_worker *w, unsigned int k, struct rte_mbuf *const *pkts,
+			uint16_t n)
+{
+	for (uint16_t i = 0; i < n; i++)
+		dp_worker_note_run(w, k, *dp_rx_tsc(pkts[i]), dp_meta(pkts[i])->out_stat, 1,
+				   rte_pktmbuf_pkt_len(pkts[i]));
 }
 
 /*
- * Counts the first n noted packets as sent at TSC time 'tx': on their
- * output bindings, and in the latency histogram.  The queue manager sends
- * a queue's packets in runs, and the packets of one round share their rx
- * time, so each counter is written once per run rather than per packet (a
- * chain of read-modify-writes to one address costs a store-forwarding
- * delay each).
+ * Counts the first 'sent' packets of scheduler k's pending burst as sent
+ * at TSC time 'tx', on their output bindings and in the latency histogram,
+ * a run at a time (a chain of read-modify-writes to one counter costs a
+ * store-forwarding delay each), and drops their runs.  A run the port took
+ * only part of keeps the rest: its bytes are those of its packets still
+ * held.
  */
 static void
-dp_worker_count_sent(struct dp_worker *w, const struct dp_tx_note *notes, uint16_t n,
-		     uint64_t tx)
+dp_worker_count_sent(struct dp_worker *w, unsigned int k, uint16_t sent, uint64_t tx)
 {
-	uint64_t packets = 0, bytes = 0, same_rx = 0;
+	struct dp_tx_run *runs = w->pending_run[k];
+	uint16_t r = 0, left = sent;
 
-	for (uint16_t i = 0; i < n; i++) {
-		packets++;
-		bytes += notes[i].len;
-		if (i + 1 == n || notes[i + 1].stat != notes[i].stat) {
-			struct dp_counters *c = &w->stats->binding[notes[i].stat];
+	while (left != 0) {
+		struct dp_tx_run *run = &runs[r];
+		struct dp_counters *c = &w->stats->binding[run->stat];
+		uint16_t packets = RTE_MIN(run->packets, left);
+		uint32_t bytes = run->bytes;
 
-			dp_count(&c->tx_packets, packets);
-			dp_count(&c->tx_bytes, bytes);
-			packets = bytes = 0;
+		if (packets < run->packets) {
+			uint32_t held = 0;
+
+			for (uint16_t i = sent; i < sent + run->packets - packets; i++)
+				held += rte_pktmbuf_pkt_len(w->pending[k][i]);
+			bytes -= held;
+			run->packets -= packets;
+			run->bytes = held;
+		} else {
+			r++;
 		}
-		same_rx++;
-		if (i + 1 == n || notes[i + 1].rx_tsc != notes[i].rx_tsc) {
-			dp_count_latency(w->stats, tx - notes[i].rx_tsc, same_rx);
-			same_rx = 0;
-		}
+		dp_count(&c->tx_packets, packets);
+		dp_count(&c->tx_bytes, bytes);
+		dp_count_latency(w->stats, tx - run->rx_tsc, packets);
+		left -= packets;
 	}
+	if (r != 0 && r < w->nb_runs[k])
+		memmove(runs, runs + r, sizeof(*runs) * (w->nb_runs[k] - r));
+	w->nb_runs[k] -= r;
 }
 
 /* Owner of the queue manager: offers scheduler k's port what waits in
@@ -83,18 +112,15 @@ static uint16_t
 dp_worker_send_pending(struct dp_worker *w, unsigned int k)
 {
 	struct rte_mbuf **pend = w->pending[k];
-	struct dp_tx_note *notes = w->pending_note[k];
 	uint16_t n = w->nb_pending[k], sent;
 	uint64_t tx;
 
 	/* One TSC read per burst: the packets leave now. */
 	tx = rte_rdtsc();
 	sent = rte_eth_tx_burst(qm_sched_port(w->qm, k), w->index, pend, n);
-	dp_worker_count_sent(w, notes, sent, tx);
-	if (sent != 0 && sent < n) {
+	dp_worker_count_sent(w, k, sent, tx);
+	if (sent != 0 && sent < n)
 		memmove(pend, pend + sent, sizeof(*pend) * (n - sent));
-		memmove(notes, notes + sent, sizeof(*notes) * (n - sent));
-	}
 	w->nb_pending[k] = n - sent;
 	return sent;
 }
@@ -126,9 +152,10 @@ dp_worker_qm_tx(struct dp_worker *w, const struct dp_slice *s, struct rte_mbuf *
 {
 	while (n != 0) {
 		unsigned int k = s->queues[fwd[0]->queue].sched;
-		struct dp_tx_note *notes;
 		struct rte_mbuf **pend;
 		uint16_t room, passed;
+		uint32_t bytes = 0;
+		bool mixed = false;
 
 		if (w->nb_pending[k] == SP_BURST)
 			dp_worker_send_pending(w, k);
@@ -136,20 +163,20 @@ dp_worker_qm_tx(struct dp_worker *w, const struct dp_slice *s, struct rte_mbuf *
 		passed = qm_pass_burst(w->qm, s, k, pkts, fwd, RTE_MIN(n, room), w->now);
 		if (passed == 0)
 			break;
-		/* The count is updated once: a note has 16-bit fields, so
-		 * as far as the compiler knows each note stored could change
-		 * w->nb_pending[k]. */
 		pend = &w->pending[k][w->nb_pending[k]];
-		notes = &w->pending_note[k][w->nb_pending[k]];
 		for (uint16_t i = 0; i < passed; i++) {
 			pend[i] = pkts[i];
-			notes[i] = (struct dp_tx_note){
-				.rx_tsc = w->now,
-				.len = rte_pktmbuf_pkt_len(pkts[i]),
-				.stat = fwd[i]->stat,
-			};
+			bytes += rte_pktmbuf_pkt_len(pkts[i]);
+			mixed |= fwd[i] != fwd[0];
 		}
 		w->nb_pending[k] += passed;
+		/* The usual burst, of one forward, is one run. */
+		if (likely(!mixed))
+			dp_worker_note_run(w, k, w->now, fwd[0]->stat, passed, bytes);
+		else
+			for (uint16_t i = 0; i < passed; i++)
+				dp_worker_note_run(w, k, w->now, fwd[i]->stat, 1,
+						   rte_pktmbuf_pkt_len(pkts[i]));
 		pkts += passed;
 		fwd += passed;
 		n -= passed;
@@ -197,7 +224,7 @@ dp_worker_schedule_one(struct dp_worker *w, unsigned int k, uint64_t now)
 		uint16_t n = w->nb_pending[k], got;
 
 		got = qm_dequeue_burst(w->qm, k, now, w->pending[k] + n, SP_BURST - n);
-		dp_worker_note_tx(w->pending[k] + n, got, w->pending_note[k] + n);
+		dp_worker_note_dequeued(w, k, w->pending[k] + n, got);
 		n += got;
 		w->nb_pending[k] = n;
 		if (n == 0)
@@ -222,6 +249,7 @@ dp_worker_pending_free(struct dp_worker *w)
 	for (unsigned int k = 0; k < SP_MAX_PORTS; k++) {
 		rte_pktmbuf_free_bulk(w->pending[k], w->nb_pending[k]);
 		w->nb_pending[k] = 0;
+		w->nb_runs[k] = 0;
 	}
 }
 
