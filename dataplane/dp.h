@@ -27,8 +27,8 @@
  * several packets per call (VPP's vector, in short).  A slice call costs
  * some 450 instructions besides its packets' (callgrind): with 64 slices
  * sharing a saturated port, eight bursts left a call four packets and
- * sixteen leave it eight.  A round ends early when a burst comes back short, so only a
- * saturated port makes rounds this long.
+ * sixteen leave it eight.  A round ends at the first short rx burst, so
+ * only a saturated port makes rounds this long.
  */
 #define DP_VECTOR (16 * SP_BURST)
 
