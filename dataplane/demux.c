@@ -12,14 +12,10 @@
 #include <rte_udp.h>
 #include <rte_vect.h>
 
-#include "dataplane/fmt.h"
 #include "dataplane/meta.h"
 #include "dataplane/tables.h"
 
 #define DP_DEMUX_ACCEPT (-1)
-
-/* Where a plain packet's UDP header starts (dp_demux_plain()). */
-#define DP_DEMUX_PLAIN_L4 (sizeof(struct rte_ether_hdr) + sizeof(struct rte_ipv4_hdr))
 
 /* How many packets ahead dp_demux_burst() prefetches headers, as l3fwd. */
 #define DP_DEMUX_PREFETCH 3
@@ -151,9 +147,10 @@ static const uint8_t dp_demux_plain_mask[16] __rte_aligned(16) = {
  * segment, Ethernet, a 20-byte IPv4 header, UDP; and, unless 'any_dst',
  * addressed to 'dst'.  For such a packet every condition of the full check
  * reduces to the terms below, which are evaluated together and tested with
- * one branch, then the checksum with another.  It fills m->l2_len and
- * m->l3_len of a packet it accepts.  Anything it does not accept, options
- * and chains included, is for the full check to find the drop reason of.
+ * one branch, then the checksum with another.  It sets the header lengths
+ * of a packet it accepts whole (DP_PLAIN_TX_OFFLOAD), which marks it
+ * plain.  Anything it does not accept, options and chains included, is
+ * for the full check to find the drop reason of.
  */
 static __rte_always_inline bool
 dp_demux_plain(struct rte_mbuf *m, bool any_dst, rte_be32_t dst)
@@ -213,7 +210,7 @@ dp_demux_plain(struct rte_mbuf *m, bool any_dst, rte_be32_t dst)
 	}
 
 	/* The lengths, and the mark of a plain packet for format. */
-	m->tx_offload = DP_OUTER_TX_OFFLOAD;
+	m->tx_offload = DP_PLAIN_TX_OFFLOAD;
 	return true;
 }
 
@@ -271,7 +268,7 @@ dp_demux_burst(const struct dp_demux_port *t, struct rte_mbuf **pkts, uint16_t n
 		if (likely(t != NULL && dp_demux_plain(m, false, t->ip))) {
 			reason = DP_DEMUX_ACCEPT;
 			udp = rte_pktmbuf_mtod_offset(m, const struct rte_udp_hdr *,
-						      DP_DEMUX_PLAIN_L4);
+						      DP_PLAIN_L4_OFFSET);
 			entry = t->entry[dp_be16_to_cpu(udp->dst_port)];
 			if (unlikely(entry == 0))
 				reason = DP_NODE_DROP_NO_BINDING;

@@ -11,6 +11,8 @@
 #include <rte_udp.h>
 #include <rte_vect.h>
 
+#include "dataplane/meta.h"
+
 #define DP_FMT_TTL 64
 
 /* The pseudo-header's protocol word (RFC 768), as it lies in memory. */
@@ -249,8 +251,8 @@ dp_format_fields(struct rte_mbuf *m, const struct dp_forward *f, uint32_t l2, ui
 							      sizeof(struct rte_ipv4_hdr));
 	}
 
-	if (m->tx_offload != DP_OUTER_TX_OFFLOAD)
-		m->tx_offload = DP_OUTER_TX_OFFLOAD;
+	if (m->tx_offload != DP_PLAIN_TX_OFFLOAD)
+		m->tx_offload = DP_PLAIN_TX_OFFLOAD;
 	if (m->packet_type != 0)
 		m->packet_type = 0;
 	if (m->ol_flags != ol_flags)
@@ -258,12 +260,12 @@ dp_format_fields(struct rte_mbuf *m, const struct dp_forward *f, uint32_t l2, ui
 }
 
 /* dp_format_fields() for 'm', specialised for a plain packet: one segment
- * whose header lengths are already the new ones (dp_demux_check() marks
- * a plain packet so), where every offset is a constant. */
+ * whose header lengths are already the new ones (demux marks a plain
+ * packet so, meta.h), where every offset is a constant. */
 static inline void
 dp_format_one(struct rte_mbuf *m, const struct dp_forward *f)
 {
-	if (likely(m->tx_offload == DP_OUTER_TX_OFFLOAD && m->nb_segs == 1))
+	if (likely(m->tx_offload == DP_PLAIN_TX_OFFLOAD && m->nb_segs == 1))
 		dp_format_fields(m, f, sizeof(struct rte_ether_hdr), sizeof(struct rte_ipv4_hdr),
 				 false);
 	else

@@ -23,24 +23,6 @@
 #define DP_OUTER_LEN (sizeof(struct rte_ether_hdr) + sizeof(struct rte_ipv4_hdr) + \
 		      sizeof(struct rte_udp_hdr))
 
-/* The header lengths (tx_offload) of a packet with such outer headers: an
- * Ethernet header, an IPv4 header without options, a UDP header.  Format
- * leaves them so; demux marks a plain packet with them, so that format
- * finds its headers at fixed offsets. */
-#define DP_OUTER_TX_OFFLOAD \
-	rte_mbuf_tx_offload(sizeof(struct rte_ether_hdr), sizeof(struct rte_ipv4_hdr), \
-			    sizeof(struct rte_udp_hdr), 0, 0, 0, 0)
-
-/* Where the UDP header of a packet that demux accepted starts: at a fixed
- * offset in a plain packet, after l2_len and l3_len bytes in any. */
-static inline uint32_t
-dp_l4_offset(const struct rte_mbuf *m)
-{
-	if (likely(m->tx_offload == DP_OUTER_TX_OFFLOAD))
-		return sizeof(struct rte_ether_hdr) + sizeof(struct rte_ipv4_hdr);
-	return m->l2_len + m->l3_len;
-}
-
 /* Fills f->hdr and its sums (ip_sum, addr_sum, udp_sum) from f's other fields.  The
  * control plane calls it on every forward it resolves, before the table
  * holding it is published. */

@@ -16,8 +16,11 @@
 
 #include <stdint.h>
 
+#include <rte_ether.h>
+#include <rte_ip.h>
 #include <rte_mbuf.h>
 #include <rte_mbuf_dyn.h>
+#include <rte_udp.h>
 
 struct dp_meta {
 	uint16_t slice;      /* slice slot, set at demux */
@@ -27,6 +30,28 @@ struct dp_meta {
 	uint32_t qid;        /* that queue's dp_queue.id */
 	struct rte_mbuf *next;  /* next packet in the same queue */
 };
+
+/*
+ * A plain packet: one Ethernet header, an IPv4 header without options, a
+ * UDP header.  Demux marks one it accepts by setting its header lengths
+ * (tx_offload) whole to DP_PLAIN_TX_OFFLOAD, and format leaves every packet
+ * it writes so, as its outer headers are plain; the stages between find a
+ * plain packet's headers at fixed offsets.
+ */
+#define DP_PLAIN_L4_OFFSET (sizeof(struct rte_ether_hdr) + sizeof(struct rte_ipv4_hdr))
+#define DP_PLAIN_TX_OFFLOAD \
+	rte_mbuf_tx_offload(sizeof(struct rte_ether_hdr), sizeof(struct rte_ipv4_hdr), \
+			    sizeof(struct rte_udp_hdr), 0, 0, 0, 0)
+
+/* Where the UDP header of a packet that demux accepted starts: at a fixed
+ * offset in a plain packet, after l2_len and l3_len bytes in any. */
+static inline uint32_t
+dp_l4_offset(const struct rte_mbuf *m)
+{
+	if (likely(m->tx_offload == DP_PLAIN_TX_OFFLOAD))
+		return DP_PLAIN_L4_OFFSET;
+	return m->l2_len + m->l3_len;
+}
 
 extern int dp_meta_offset;
 extern int dp_rx_tsc_offset;

@@ -31,6 +31,7 @@
 #include <rte_udp.h>
 
 #include "dataplane/dp.h"
+#include "dataplane/meta.h"
 
 /* Return values (docs/bpf.md): 0 no match, 1 match, or a match that picks
  * one of the slice's queues. */
@@ -127,11 +128,10 @@ dp_program_run(const struct dp_program *prog, struct rte_mbuf **pkts, uint16_t n
 
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
-		uint16_t hdr = m->l2_len + m->l3_len + sizeof(struct rte_udp_hdr);
+		uint16_t hdr = dp_l4_offset(m) + sizeof(struct rte_udp_hdr);
 		const struct rte_udp_hdr *udp =
-			rte_pktmbuf_mtod_offset(m, const struct rte_udp_hdr *,
-						m->l2_len + m->l3_len);
-		uint16_t len = rte_be_to_cpu_16(udp->dgram_len) - sizeof(*udp);
+			rte_pktmbuf_mtod_offset(m, const struct rte_udp_hdr *, dp_l4_offset(m));
+		uint16_t len = dp_be16_to_cpu(udp->dgram_len) - sizeof(*udp);
 
 		data_off[i] = m->data_off;
 		data_len[i] = m->data_len;

@@ -22,8 +22,8 @@
 #include <rte_mbuf.h>
 #include <rte_udp.h>
 
-#include "dataplane/fmt.h"
 #include "dataplane/lookup.h"
+#include "dataplane/meta.h"
 #include "dataplane/tables.h"
 
 /* What a code option is shown of a slice's configuration. */
