@@ -100,6 +100,7 @@ node_setup_qm(struct node *node, struct sp_error *err)
 	struct qm_params p = {
 		.socket = (int)rte_lcore_to_socket_id(node->cfg.workers[0]),
 		.nb_slots = SP_MAX_BINDING_SLOTS + (uint32_t)node->cfg.capacity.queues,
+		.nb_buffers = (uint32_t)node->cfg.capacity.buffers,
 		.nb_scheds = node->cfg.nb_ifaces,
 	};
 	int rc;

@@ -82,14 +82,23 @@ struct qm_sched {
 	struct qm_class cls[SP_MAX_SLICES];
 };
 
+/* A slice's mbufs in the handoff ring.  Other workers add what they hand
+ * over, the owner takes away what it drains: a line each, so that workers
+ * handing over different slices' packets do not share one. */
+struct qm_handoff_held {
+	uint32_t packets;
+} __rte_cache_aligned;
+
 struct qm {
 	uint64_t gen;                   /* view synced to; see qm.h */
 	unsigned int nb_scheds;
 	uint32_t nb_slots;
 	struct qm_sched *sched[SP_MAX_PORTS];
 	struct qm_queue *q;             /* [nb_slots] */
-	uint32_t buffers[SP_MAX_SLICES];        /* mbufs queued, by slice slot */
+	/* mbufs queued, by slice slot: the owner writes, others read */
+	uint32_t buffers[SP_MAX_SLICES];
 	struct rte_ring *ring;          /* handoff from other workers */
+	struct qm_handoff_held handoff_held[SP_MAX_SLICES];
 };
 
 /* Numbers the handoff rings, whose names must differ. */
@@ -139,7 +148,7 @@ qm_create(const struct qm_params *p)
 	uint64_t now = rte_rdtsc();
 	struct qm *qm;
 
-	if (p->nb_scheds > SP_MAX_PORTS || p->nb_slots == 0) {
+	if (p->nb_scheds > SP_MAX_PORTS || p->nb_slots == 0 || p->nb_buffers == 0) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -167,7 +176,9 @@ qm_create(const struct qm_params *p)
 	}
 	snprintf(name, sizeof(name), "qm_%u",
 		 __atomic_fetch_add(&qm_count, 1, __ATOMIC_RELAXED));
-	qm->ring = rte_ring_create(name, QM_RING_SIZE, p->socket, RING_F_SC_DEQ);
+	/* Room for every slice's whole reservation (qm_handoff_burst()). */
+	qm->ring = rte_ring_create(name, p->nb_buffers, p->socket,
+				   RING_F_SC_DEQ | RING_F_EXACT_SZ);
 	if (qm->ring == NULL)
 		goto nomem;
 	return qm;
@@ -381,7 +392,7 @@ qm_enqueue_run(struct qm *qm, const struct dp_slice *s, uint32_t index,
 		__atomic_store_n(&q->len_packets, len_packets, __ATOMIC_RELAXED);
 		__atomic_store_n(&q->len_bytes, len_bytes, __ATOMIC_RELAXED);
 		__atomic_store_n(&q->enqueued, q->enqueued + queued, __ATOMIC_RELAXED);
-		qm->buffers[s->slot] = held;
+		__atomic_store_n(&qm->buffers[s->slot], held, __ATOMIC_RELAXED);
 	}
 	if (queued != n) {
 		__atomic_store_n(&q->dropped, q->dropped + n - queued, __ATOMIC_RELAXED);
@@ -610,7 +621,8 @@ qm_dequeue_burst(struct qm *qm, unsigned int sched, uint64_t now,
 		__atomic_store_n(&q->len_packets, q->len_packets - run, __ATOMIC_RELAXED);
 		__atomic_store_n(&q->len_bytes, q->len_bytes - bytes, __ATOMIC_RELAXED);
 		__atomic_store_n(&q->dequeued, q->dequeued + run, __ATOMIC_RELAXED);
-		qm->buffers[q->slice] -= run;
+		__atomic_store_n(&qm->buffers[q->slice], qm->buffers[q->slice] - run,
+				 __ATOMIC_RELAXED);
 		if (q->head == NULL) {
 			q->tail = NULL;
 			q->id = 0;
@@ -638,7 +650,7 @@ qm_queue_flush(struct qm *qm, struct qm_sched *sc, struct qm_class *c, uint32_t 
 	__atomic_store_n(&q->len_packets, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&q->len_bytes, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&q->dropped, q->dropped + n, __ATOMIC_RELAXED);
-	qm->buffers[q->slice] -= n;
+	__atomic_store_n(&qm->buffers[q->slice], qm->buffers[q->slice] - n, __ATOMIC_RELAXED);
 	if (slice_gone)
 		dp_count(&st->node_drops[DP_NODE_DROP_ORPHANED], n);
 	else
@@ -732,7 +744,9 @@ qm_handoff_burst(struct qm *qm, const struct dp_slice *s, struct rte_mbuf **pkts
 		 const struct dp_forward *const *fwd, uint16_t n,
 		 struct dp_lcore_stats *st)
 {
-	unsigned int sent;
+	uint32_t *held = &qm->handoff_held[s->slot].packets;
+	uint32_t before, in_use, room;
+	unsigned int sent = 0;
 
 	for (uint16_t i = 0; i < n; i++) {
 		struct dp_meta *meta = dp_meta(pkts[i]);
@@ -740,10 +754,19 @@ qm_handoff_burst(struct qm *qm, const struct dp_slice *s, struct rte_mbuf **pkts
 		meta->queue = fwd[i]->queue;
 		meta->qid = s->queues[fwd[i]->queue].id;
 	}
-	sent = rte_ring_mp_enqueue_burst(qm->ring, (void **)pkts, n, NULL);
-	for (unsigned int i = sent; i < n; i++) {
-		dp_count(&st->slice_drops[s->slot][DP_SLICE_DROP_QUEUE_FULL], 1);
-		rte_pktmbuf_free(pkts[i]);
+	/* Claimed before they are in the ring, so that the owner, which
+	 * releases them once they are out, never sees fewer than it took;
+	 * and, claimed first, two workers handing over the same slice's
+	 * packets cannot both take the last of its room. */
+	before = __atomic_fetch_add(held, n, __ATOMIC_ACQUIRE);
+	in_use = before + qm_slice_buffers(qm, s->slot);
+	room = s->buffers > in_use ? s->buffers - in_use : 0;
+	if (room != 0)
+		sent = rte_ring_mp_enqueue_burst(qm->ring, (void **)pkts, RTE_MIN(room, n), NULL);
+	if (sent != n) {
+		__atomic_fetch_sub(held, n - sent, __ATOMIC_RELAXED);
+		dp_count(&st->slice_drops[s->slot][DP_SLICE_DROP_QUEUE_FULL], n - sent);
+		rte_pktmbuf_free_bulk(pkts + sent, n - sent);
 	}
 	return (uint16_t)sent;
 }
@@ -755,6 +778,7 @@ qm_handoff_drain_burst(struct qm *qm, struct dp_view *const *view,
 		       struct dp_lcore_stats *st)
 {
 	struct rte_mbuf *pkts[SP_BURST];
+	uint16_t slot[SP_BURST];
 	unsigned int n = rte_ring_sc_dequeue_burst(qm->ring, (void **)pkts, SP_BURST, NULL);
 	const struct dp_view *v;
 
@@ -770,6 +794,7 @@ qm_handoff_drain_burst(struct qm *qm, struct dp_view *const *view,
 		const struct dp_slice *s = v->slices[meta->slice];
 		int64_t k = s != NULL ? qm_queue_find(s, meta->queue, meta->qid) : -1;
 
+		slot[i] = meta->slice;
 		if (k >= 0) {
 			qm_enqueue_run(qm, s, (uint32_t)k, &pkts[i], 1, st);
 			continue;
@@ -779,6 +804,15 @@ qm_handoff_drain_burst(struct qm *qm, struct dp_view *const *view,
 		else
 			dp_count(&st->slice_drops[s->slot][DP_SLICE_DROP_FLUSHED], 1);
 		rte_pktmbuf_free(pkts[i]);
+	}
+	/* Out of the ring and, if kept, counted in qm->buffers already: a
+	 * worker handing over more never sees a slice hold less than it
+	 * does.  One release per run of a slice's packets. */
+	for (unsigned int i = 0, run = 1; i < n; i++, run++) {
+		if (i + 1 < n && slot[i + 1] == slot[i])
+			continue;
+		__atomic_fetch_sub(&qm->handoff_held[slot[i]].packets, run, __ATOMIC_RELEASE);
+		run = 0;
 	}
 	return n;
 }

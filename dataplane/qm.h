@@ -22,7 +22,9 @@
  *  - A struct qm belongs to one worker, its owner, which alone enqueues,
  *    dequeues and calls qm_sync().  Other workers hand it packets through
  *    qm_handoff_burst() (a multi-producer ring); the owner takes them in
- *    with qm_handoff_drain().
+ *    with qm_handoff_drain().  Handing over reads the slice's queued
+ *    mbufs (relaxed) and adds to its count of mbufs in the ring; the
+ *    owner takes from that count (release) once it has queued them.
  *  - The queue configuration (struct dp_queue) is read from the
  *    RCU-published slice tables.  When the view changes, the owner calls
  *    qm_sync(): queues that left the view lose their packets (counted as
@@ -61,9 +63,7 @@
 /* A queue's quantum is its weight times this. */
 #define QM_QUANTUM_PER_WEIGHT 256u
 
-/* Packets the handoff ring holds, and the most bursts of them the owner
- * takes in per call. */
-#define QM_RING_SIZE 4096
+/* The most bursts the owner takes in from the handoff ring per call. */
 #define QM_DRAIN_BURSTS 8
 
 /* One interface's scheduler, as configured. */
@@ -76,6 +76,7 @@ struct qm_sched_params {
 struct qm_params {
 	int socket;
 	uint32_t nb_slots;              /* queue state slots */
+	uint32_t nb_buffers;            /* what all slices' buffer reservations add up to, at most */
 	unsigned int nb_scheds;
 	struct qm_sched_params sched[SP_MAX_PORTS];     /* by interface index */
 };
@@ -155,8 +156,12 @@ uint64_t qm_synced_gen(const struct qm *qm);
 
 /*
  * Any worker but the owner.  Hands a formatted burst of slice 's' to the
- * owner's ring, noting each packet's queue.  What does not fit is freed
- * and counted as 'queue_full' in st.  Returns how many were handed over.
+ * owner's ring, noting each packet's queue.  The packets count against the
+ * slice's buffer reservation while they are in the ring, as they do once
+ * queued: what would take the slice past it is freed and counted as
+ * 'queue_full' in st.  The ring has room for every slice's reservation
+ * (nb_buffers), so one slice filling it cannot refuse another's packets.
+ * Returns how many were handed over.
  */
 uint16_t qm_handoff_burst(struct qm *qm, const struct dp_slice *s,
 			  struct rte_mbuf **pkts, const struct dp_forward *const *fwd,

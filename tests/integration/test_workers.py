@@ -26,6 +26,17 @@ drains and its counters stand still.  Then, from what the node sent
   full queue takes to drain at the rate (a handed-off packet carries its
   rx time; a stale one would read as seconds or ages).
 
+Then the handoff ring's isolation: the second worker hands over slice A's
+flood and, among it, a trickle of slice B's packets (1 in 1024); the first
+is kept busy by slice C's flood on a port of its own (eth2), so it drains
+the ring more slowly than the second fills it.  A packet in the ring counts
+against its slice's buffer reservation, so A is refused at its own
+reservation and B, far below its own, loses nothing: every B packet that
+arrived is sent.  (With one ring shared first come, first served, A kept it
+full and B lost most of its packets.)  The ring is still one FIFO: a B
+packet waits behind as many of A's as A's reservation allows, and B's
+reservation (1024: a tenth of a second of its packets here) covers that.
+
 usage: test_workers.py SLICEPATHD PCAPGEN
 """
 
@@ -68,6 +79,76 @@ def settled(d, timeout=10.0):
         prev = cur
         time.sleep(0.2)
     return None
+
+
+def isolation(c, slicepathd, pcapgen):
+    """Slice A floods the handoff ring; slice B, beside it, loses nothing."""
+    own_ip = "192.0.2.3"        # eth2, the first worker's flood of slice C
+    with sptest.tempdir() as tmp:
+        mixed, flood = os.path.join(tmp, "mixed.pcap"), os.path.join(tmp, "flood.pcap")
+        sptest.pcapgen(pcapgen, mixed,
+                       [f"dst={IN_IP},dport={IN_PORT},size={SIZE},count=1023",
+                        f"dst={IN_IP},dport={IN_PORT + 1},size={SIZE},count=1"])
+        sptest.pcapgen(pcapgen, flood, [f"dst={own_ip},dport={IN_PORT},size={SIZE},count=64"])
+        cfg = sptest.node_config(tmp, sptest.free_port(), [
+            sptest.iface("eth0", "net_null0", OUT_IP, gw=GW_MAC),
+            sptest.iface("eth1", "net_pcap1", IN_IP),
+            sptest.iface("eth2", "net_pcap2", own_ip)], workers=(1, 2))
+        unused = [os.path.join(tmp, f"unused{i}.pcap") for i in range(4)]
+        d = sptest.Daemon(slicepathd, tmp, cfg, [
+            "net_null0",
+            f"net_pcap1,rx_pcap={mixed},infinite_rx=1,"
+            f"tx_pcap={unused[0]},tx_pcap={unused[1]}",
+            f"net_pcap2,rx_pcap={flood},infinite_rx=1,"
+            f"tx_pcap={unused[2]},tx_pcap={unused[3]}"], lcores=LCORES)
+        slices = {"a": ("eth1", IN_PORT, 1024), "b": ("eth1", IN_PORT + 1, 1024),
+                  "c": ("eth2", IN_PORT, 1024)}
+        with d:
+            for i, (name, (iface, udp_port, buffers)) in enumerate(slices.items()):
+                st, _, body = d.request("POST", "/v1/slices", {
+                    "name": name, "code_option": "passthrough",
+                    "reservation": {"buffers": buffers, "bandwidth": {
+                        iface: {"in_bps": 4_000_000_000, "out_bps": 0},
+                        "eth0": {"in_bps": 0, "out_bps": 1_000_000_000}}}})
+                c.equal(st, 201, f"isolation: create slice {name} ({body})")
+                st, _, body = d.request("PUT", f"/v1/slices/{name}/config", {
+                    "bindings": [
+                        {"id": 0, "interface": iface, "udp_port": udp_port,
+                         "default_action": {"forward": {
+                             "binding": 1, "peer": f"{PEER[0]}:{PEER[1]}"}}},
+                        {"id": 1, "interface": "eth0", "udp_port": OUT_PORT + i}]})
+                c.equal(st, 200, f"isolation: PUT {name}'s config ({body})")
+            time.sleep(RUN_S)
+            running = {n: d.request("GET", f"/v1/slices/{n}/stats")[2] for n in slices}
+            for name in slices:
+                st, _, body = d.request("DELETE", f"/v1/slices/{name}/bindings/0")
+                c.equal(st, 204, f"isolation: remove {name}'s input binding ({body})")
+            deadline, prev, b = time.monotonic() + 10, None, None
+            while time.monotonic() < deadline:
+                cur = d.request("GET", "/v1/slices/b/stats")[2]
+                if cur == prev:
+                    b = cur
+                    break
+                prev = cur
+                time.sleep(0.2)
+            c.check(b is not None, "isolation: B's counters stand still once the input is gone")
+            c.equal(d.stop(), 0, "isolation: slicepathd exits 0 on SIGTERM")
+        base = "/var/run/dpdk" if os.geteuid() == 0 else os.path.join(
+            os.environ.get("XDG_RUNTIME_DIR", "/tmp"), "dpdk")
+        shutil.rmtree(os.path.join(base, d.prefix), ignore_errors=True)
+    if b is None:
+        return
+    a_drops = running["a"]["drops"]
+    c.check(a_drops["queue_full"] > 0,
+            f"isolation: A flooded past its reservation and was refused: {a_drops}")
+    c.check(binding(running["c"], 0)["rx_packets"] > 0,
+            f"isolation: the first worker had C's flood: {binding(running['c'], 0)}")
+    came = binding(running["b"], 0)["rx_packets"]
+    c.check(came > 0, f"isolation: B's packets arrived: {came}")
+    c.equal({k: v for k, v in b["drops"].items() if v}, {}, "isolation: B dropped nothing")
+    c.check(binding(b, 1)["tx_packets"] >= came,
+            f"isolation: every B packet that arrived was sent: "
+            f"{binding(b, 1)['tx_packets']} of at least {came}")
 
 
 def main():
@@ -134,12 +215,14 @@ def main():
         c.equal((q["enqueued"], q["dequeued"], q["length_packets"]),
                 (b_out["tx_packets"], b_out["tx_packets"], 0),
                 f"the default queue took and sent what left, and holds nothing: {q}")
-        # The input runs far above the rate, so the queue tail-drops; the
-        # slice's queue_full also counts what found the hand-off ring
-        # full.  What it sends beyond its in_bps is policed.
+        # The input runs far above the rate, so the slice holds its whole
+        # buffer reservation: the second worker is refused at the handoff
+        # (packets in the ring count against it too) or the queue
+        # tail-drops, and queue_full counts both.  What it sends beyond
+        # its in_bps is policed.
         drops = s["drops"]
-        c.check(drops["queue_full"] >= q["dropped"] > 0,
-                f"the queue tail-dropped, and queue_full counts it: {q}, {drops}")
+        c.check(drops["queue_full"] > 0 and drops["queue_full"] >= q["dropped"],
+                f"refused at the reservation, and queue_full counts it: {q}, {drops}")
         c.equal({k: v for k, v in drops.items() if v and k not in ("queue_full", "policed")},
                 {}, "no other slice drop")
 
@@ -151,6 +234,7 @@ def main():
         worst = max((bounds[i] for i, n in enumerate(counts) if n), default=0)
         c.check(0 < worst <= 1_000_000_000,
                 f"latency within a second: the slowest bucket's bound is {worst} ns")
+    isolation(c, slicepathd, pcapgen)
     c.finish()
 
 

@@ -35,6 +35,7 @@
 
 #define POOL_SIZE 8191
 #define NB_SLOTS 64
+#define NB_BUFFERS 4096         /* qm_params.nb_buffers: the handoff ring's room */
 #define MAX_FLOWS 8
 #define MAX_TABLES 8
 #define MAX_VIEWS 8
@@ -158,6 +159,7 @@ fx_init(struct fx *f, const struct qm_sched_params *sched, unsigned int nb)
 	f->views[f->nb_views++] = f->v;
 	f->p.socket = (int)rte_socket_id();
 	f->p.nb_slots = NB_SLOTS;
+	f->p.nb_buffers = NB_BUFFERS;
 	f->p.nb_scheds = nb;
 	memcpy(f->p.sched, sched, sizeof(*sched) * nb);
 	f->qm = qm_create(&f->p);
@@ -645,7 +647,7 @@ test_create(void)
 		{ .port_id = 0, .rate_bps = GBPS, .overhead = 20 },
 		{ .port_id = 31, .rate_bps = 100 * MBPS },
 	};
-	struct qm_params p = { .nb_slots = NB_SLOTS,
+	struct qm_params p = { .nb_slots = NB_SLOTS, .nb_buffers = NB_BUFFERS,
 			       .nb_scheds = SP_MAX_PORTS + 1 };
 	struct qm *bad;
 	struct fx f;
@@ -1504,12 +1506,14 @@ test_handoff(void)
 		run_handoff_case(&handoff_cases[i]);
 }
 
-/* What does not fit in the ring is freed and counted as queue_full. */
+/* What does not fit in the ring is freed and counted as queue_full.  The
+ * ring holds nb_buffers, what every slice's reservation adds up to at most;
+ * this slice's reservation does not bind. */
 static void
 test_handoff_ring_full(void)
 {
 	static const struct qspec qa[] = { { .id = 11, .slot = 4, .weight = 1 } };
-	const uint32_t sent = QM_RING_SIZE + 64;
+	const uint32_t sent = NB_BUFFERS + 64;
 	unsigned int taken = 0, calls = 0, n;
 	struct dp_slice *a;
 	uint32_t handed;
@@ -1522,9 +1526,7 @@ test_handoff_ring_full(void)
 	fx_flow(&f, a, 0, 100, false);
 
 	handed = fx_send_flow(&f, 0, sent, true);
-	CU_EXPECT(handed + 1 >= QM_RING_SIZE && handed <= QM_RING_SIZE,
-		  "%" PRIu32 " of %" PRIu32 " handed over, ring of %u", handed, sent,
-		  QM_RING_SIZE);
+	CU_EXPECT_UINT(handed, NB_BUFFERS, "handed over, ring of NB_BUFFERS");
 	CU_EXPECT_UINT(f.st->slice_drops[SLOT_A][DP_SLICE_DROP_QUEUE_FULL], sent - handed,
 		       "ring full");
 	CU_EXPECT_UINT(rte_mempool_avail_count(pool), f.avail - handed, "ring full");
@@ -1539,6 +1541,72 @@ test_handoff_ring_full(void)
 	fx_empty(&f, 0);
 	CU_EXPECT_UINT(f.flows[0].pkts, handed, "dequeued");
 	expect_clean(&f, "ring full");
+	fx_fini(&f);
+}
+
+/* Drains the whole handoff ring; returns how many packets it held. */
+static unsigned int
+fx_drain_all(struct fx *f)
+{
+	unsigned int taken = 0, calls = 0, n;
+
+	do {
+		n = qm_handoff_drain(f->qm, &f->v, f->st);
+		taken += n;
+	} while (n != 0 && ++calls < 10000);
+	return taken;
+}
+
+/*
+ * Packets in the handoff ring count against their slice's buffer
+ * reservation, as queued ones do: a slice that floods the ring is refused
+ * at its reservation, and another slice's packets still go in.  Before,
+ * the ring was shared first come, first served, and one slice could fill
+ * it for all.
+ */
+static void
+test_handoff_reservation(void)
+{
+	static const struct qspec qa[] = { { .id = 11, .slot = 4, .weight = 1 } };
+	static const struct qspec qb[] = { { .id = 21, .slot = 9, .weight = 1 } };
+	struct dp_slice *a, *b;
+	uint8_t fa, fb;
+	struct fx f;
+
+	CU_ASSERT_EQUAL_FATAL(fx_init(&f, &fast, 1), 0);
+	a = fx_slice(&f, SLOT_A, OUT_FULL, 100, qa, CU_DIM(qa));
+	b = fx_slice(&f, SLOT_B, OUT_FULL, 50, qb, CU_DIM(qb));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+	f.v->slices[SLOT_A] = a;
+	f.v->slices[SLOT_B] = b;
+	fa = fx_flow(&f, a, 0, 100, false);
+	fb = fx_flow(&f, b, 0, 100, false);
+
+	/* In the ring: A is held at its 100, B still gets its 40 in. */
+	CU_EXPECT_UINT(fx_send_flow(&f, fa, 300, true), 100, "A into the ring");
+	CU_EXPECT_UINT(f.st->slice_drops[SLOT_A][DP_SLICE_DROP_QUEUE_FULL], 200, "A refused");
+	CU_EXPECT_UINT(fx_send_flow(&f, fb, 40, true), 40, "B beside a full A");
+	CU_EXPECT_UINT(f.st->slice_drops[SLOT_B][DP_SLICE_DROP_QUEUE_FULL], 0, "B refused");
+
+	/* Queued: the same reservation, now held in the queues. */
+	CU_EXPECT_UINT(fx_drain_all(&f), 140, "drained");
+	CU_EXPECT_UINT(qm_slice_buffers(f.qm, SLOT_A), 100, "A queued");
+	CU_EXPECT_UINT(qm_slice_buffers(f.qm, SLOT_B), 40, "B queued");
+	CU_EXPECT_UINT(fx_send_flow(&f, fa, 10, true), 0, "A's queue holds its reservation");
+	CU_EXPECT_UINT(fx_send_flow(&f, fb, 20, true), 10, "B up to its 50");
+	CU_EXPECT_UINT(f.st->slice_drops[SLOT_B][DP_SLICE_DROP_QUEUE_FULL], 10, "B refused");
+	CU_EXPECT_UINT(fx_drain_all(&f), 10, "drained again");
+
+	/* Sent, the reservation is free again. */
+	fx_empty(&f, 0);
+	CU_EXPECT_UINT(f.flows[fa].pkts, 100, "A sent");
+	CU_EXPECT_UINT(f.flows[fb].pkts, 50, "B sent");
+	CU_EXPECT_UINT(fx_send_flow(&f, fa, 5, true), 5, "A has room again");
+	CU_EXPECT_UINT(fx_drain_all(&f), 5, "drained at last");
+	fx_empty(&f, 0);
+	CU_EXPECT_UINT(f.st->slice_drops[SLOT_A][DP_SLICE_DROP_QUEUE_FULL], 210, "A refused");
+	expect_clean(&f, "reservation");
 	fx_fini(&f);
 }
 
@@ -1930,6 +1998,7 @@ static const struct cu_case sync_suite[] = {
 	CU_CASE(test_sync_reweight),
 	CU_CASE(test_handoff),
 	CU_CASE(test_handoff_ring_full),
+	CU_CASE(test_handoff_reservation),
 	CU_CASE(test_handoff_newer_view),
 };
 
