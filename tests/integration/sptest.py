@@ -77,6 +77,13 @@ def iface(name, device, ipv4, rate_bps=10_000_000_000, gw="02:00:00:00:00:fe"):
             "gateway_mac": gw}
 
 
+def dpdk_runtime_dir(prefix):
+    """Where DPDK keeps the runtime files of --file-prefix 'prefix'."""
+    base = "/var/run/dpdk" if os.geteuid() == 0 else \
+        os.path.join(os.environ.get("XDG_RUNTIME_DIR", "/tmp"), "dpdk")
+    return os.path.join(base, prefix)
+
+
 class Daemon:
     """One slicepathd under test."""
 
@@ -166,6 +173,10 @@ class Daemon:
                 return "hung"
         self.log.close()
         return self.proc.returncode
+
+    def remove_runtime_dir(self):
+        """DPDK leaves its runtime directory behind; this daemon's is ours."""
+        shutil.rmtree(dpdk_runtime_dir(self.prefix), ignore_errors=True)
 
     def __enter__(self):
         return self
@@ -320,11 +331,7 @@ class ApiSuite:
                     st = repr(e)
                 c.equal(st, 200, "the daemon still answers")
                 c.equal(d.stop(), 0, "exit status after SIGTERM")
-                # DPDK leaves its runtime directory behind; this run's is ours.
-                shutil.rmtree(os.path.join(
-                    "/var/run/dpdk" if os.geteuid() == 0 else
-                    os.path.join(os.environ.get("XDG_RUNTIME_DIR", "/tmp"), "dpdk"),
-                    d.prefix), ignore_errors=True)
+                d.remove_runtime_dir()
                 with open(d.log_path, errors="replace") as f:
                     log = f.read()
                 c.check(not re.search(r"AddressSanitizer|runtime error|Segmentation|PANIC",

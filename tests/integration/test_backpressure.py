@@ -30,7 +30,6 @@ usage: test_backpressure.py SLICEPATHD PCAPGEN
 """
 
 import os
-import shutil
 import sys
 import time
 
@@ -110,9 +109,7 @@ def run(c, slicepathd, inp, queue_manager):
             got = settled(d)
             c.check(got is not None, f"{what}: the counters stand still once the input is gone")
             c.equal(d.stop(), 0, f"{what}: slicepathd exits 0 on SIGTERM")
-        base = "/var/run/dpdk" if os.geteuid() == 0 else os.path.join(
-            os.environ.get("XDG_RUNTIME_DIR", "/tmp"), "dpdk")
-        shutil.rmtree(os.path.join(base, d.prefix), ignore_errors=True)
+        d.remove_runtime_dir()
     if got is None:
         return
     s, node, eth0 = got

@@ -315,10 +315,7 @@ def stop(c, d, what):
     """Stops 'd' (SIGTERM flushes its pcap), checks it exited 0 with no
     sanitizer report or panic in its log, removes its DPDK runtime dir."""
     c.equal(d.stop(), 0, f"{what}: slicepathd exits 0 on SIGTERM")
-    shutil.rmtree(os.path.join(
-        "/var/run/dpdk" if os.geteuid() == 0 else
-        os.path.join(os.environ.get("XDG_RUNTIME_DIR", "/tmp"), "dpdk"), d.prefix),
-        ignore_errors=True)
+    d.remove_runtime_dir()
     with open(d.log_path, errors="replace") as f:
         log = f.read()
     c.check(not re.search(r"AddressSanitizer|runtime error|Segmentation|PANIC", log),

@@ -46,12 +46,6 @@ TMP = None
 _runs = 0
 
 
-def dpdk_runtime_dir(prefix):
-    base = "/var/run/dpdk" if os.geteuid() == 0 else \
-        os.path.join(os.environ.get("XDG_RUNTIME_DIR", "/tmp"), "dpdk")
-    return os.path.join(base, prefix)
-
-
 def new_prefix():
     global _runs
     _runs += 1
@@ -81,7 +75,7 @@ def run(cmd, prefix=None):
 
 def cleanup_prefix(prefix):
     """Removes the DPDK runtime directory of one of our own runs."""
-    shutil.rmtree(dpdk_runtime_dir(prefix), ignore_errors=True)
+    shutil.rmtree(sptest.dpdk_runtime_dir(prefix), ignore_errors=True)
 
 
 # --------------------------------------------------------------------------
@@ -122,7 +116,7 @@ def check_refused(what, path, cmd, prefix, jpath, reason, before_eal):
                 f"{what}: reason {line!r} does not match {reason!r}")
     if before_eal:
         c.check("EAL:" not in out + err, f"{what}: EAL started for a configuration fault")
-        c.check(not os.path.exists(dpdk_runtime_dir(prefix)),
+        c.check(not os.path.exists(sptest.dpdk_runtime_dir(prefix)),
                 f"{what}: a DPDK runtime directory was made")
     cleanup_prefix(prefix)
 
@@ -534,7 +528,7 @@ def test_positive():
     c.equal(status, 0, f"--check on a good file: exit status ({err[-400:]!r})")
     c.check("configuration ok" in out, f"--check prints 'configuration ok': {out!r}")
     c.check(path in out, f"--check names the file: {out!r}")
-    c.check("EAL:" not in out + err and not os.path.exists(dpdk_runtime_dir(prefix)),
+    c.check("EAL:" not in out + err and not os.path.exists(sptest.dpdk_runtime_dir(prefix)),
             "--check does not start EAL")
     c.check(secs < MAX_SECONDS, f"--check took {secs:.1f} s")
     cleanup_prefix(prefix)

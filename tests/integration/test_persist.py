@@ -84,12 +84,6 @@ c = sptest.Checks()
 BIN = None
 
 
-def dpdk_runtime_dir(prefix):
-    base = "/var/run/dpdk" if os.geteuid() == 0 else \
-        os.path.join(os.environ.get("XDG_RUNTIME_DIR", "/tmp"), "dpdk")
-    return os.path.join(base, prefix)
-
-
 class Node:
     """One node file and state directory; daemons started on it one after
     another (same port, same --file-prefix)."""
@@ -142,7 +136,7 @@ class Node:
             if self.d.proc.poll() is None:
                 self.d.proc.kill()
                 self.d.proc.wait()
-            shutil.rmtree(dpdk_runtime_dir(self.d.prefix), ignore_errors=True)
+            shutil.rmtree(sptest.dpdk_runtime_dir(self.d.prefix), ignore_errors=True)
 
 
 def ok(node, what, method, path, status, body=None, token=ADMIN, **kw):

@@ -96,9 +96,7 @@ def stop(c, d, what):
     """Stops 'd' (SIGTERM flushes its pcaps), checks it exited 0 and
     removes its DPDK runtime directory."""
     c.equal(d.stop(), 0, f"{what}: slicepathd exits 0 on SIGTERM")
-    base = "/var/run/dpdk" if os.geteuid() == 0 else os.path.join(
-        os.environ.get("XDG_RUNTIME_DIR", "/tmp"), "dpdk")
-    shutil.rmtree(os.path.join(base, d.prefix), ignore_errors=True)
+    d.remove_runtime_dir()
 
 
 def create_slice(c, d, name, out_bps, buffers, queues=8, filters=0, in_bps=IN_BPS):

@@ -41,7 +41,6 @@ usage: test_workers.py SLICEPATHD PCAPGEN
 """
 
 import os
-import shutil
 import sys
 import time
 
@@ -133,9 +132,7 @@ def isolation(c, slicepathd, pcapgen):
                 time.sleep(0.2)
             c.check(b is not None, "isolation: B's counters stand still once the input is gone")
             c.equal(d.stop(), 0, "isolation: slicepathd exits 0 on SIGTERM")
-        base = "/var/run/dpdk" if os.geteuid() == 0 else os.path.join(
-            os.environ.get("XDG_RUNTIME_DIR", "/tmp"), "dpdk")
-        shutil.rmtree(os.path.join(base, d.prefix), ignore_errors=True)
+        d.remove_runtime_dir()
     if b is None:
         return
     a_drops = running["a"]["drops"]
@@ -186,9 +183,7 @@ def main():
             got = settled(d)
             c.check(got is not None, "the counters stand still once the input is gone")
             c.equal(d.stop(), 0, "slicepathd exits 0 on SIGTERM")
-        base = "/var/run/dpdk" if os.geteuid() == 0 else os.path.join(
-            os.environ.get("XDG_RUNTIME_DIR", "/tmp"), "dpdk")
-        shutil.rmtree(os.path.join(base, d.prefix), ignore_errors=True)
+        d.remove_runtime_dir()
         if got is None:
             c.finish()
         s, node = got

@@ -531,6 +531,19 @@ fx_empty(struct fx *f, unsigned int sched)
 	}
 }
 
+/* Drains the whole handoff ring; returns how many packets it held. */
+static unsigned int
+fx_drain_all(struct fx *f)
+{
+	unsigned int taken = 0, calls = 0, n;
+
+	do {
+		n = qm_handoff_drain(f->qm, &f->v, f->st);
+		taken += n;
+	} while (n != 0 && ++calls < 10000);
+	return taken;
+}
+
 /* Forgets what came out so far (not the sequence numbers). */
 static void
 fx_reset_counts(struct fx *f)
@@ -1430,7 +1443,6 @@ run_handoff_case(const struct handoff_case *c)
 	static const struct qspec qb[] = { { .id = 21, .slot = 12, .weight = 1 } };
 	static const uint8_t mix[] = { 0, 1, 0, 1, 0, 1, 0, 1, 0, 1 };
 	struct dp_slice *a, *b, *a2 = NULL;
-	unsigned int taken = 0, calls = 0, n;
 	uint8_t fb;
 	struct fx f;
 
@@ -1474,11 +1486,7 @@ run_handoff_case(const struct handoff_case *c)
 		fx_retire(a);
 		break;
 	}
-	do {
-		n = qm_handoff_drain(f.qm, &f.v, f.st);
-		taken += n;
-	} while (n != 0 && ++calls < 100);
-	CU_EXPECT_UINT(taken, 14, c->name);
+	CU_EXPECT_UINT(fx_drain_all(&f), 14, c->name);
 
 	CU_EXPECT_UINT(fx_queue(&f, qa[0].slot).length_packets, c->len[0], c->name);
 	CU_EXPECT_UINT(fx_queue(&f, qa[1].slot).length_packets, c->len[1], c->name);
@@ -1514,7 +1522,6 @@ test_handoff_ring_full(void)
 {
 	static const struct qspec qa[] = { { .id = 11, .slot = 4, .weight = 1 } };
 	const uint32_t sent = NB_BUFFERS + 64;
-	unsigned int taken = 0, calls = 0, n;
 	struct dp_slice *a;
 	uint32_t handed;
 	struct fx f;
@@ -1531,30 +1538,13 @@ test_handoff_ring_full(void)
 		       "ring full");
 	CU_EXPECT_UINT(rte_mempool_avail_count(pool), f.avail - handed, "ring full");
 
-	do {
-		n = qm_handoff_drain(f.qm, &f.v, f.st);
-		taken += n;
-	} while (n != 0 && ++calls < 10000);
-	CU_EXPECT_UINT(taken, handed, "drained");
+	CU_EXPECT_UINT(fx_drain_all(&f), handed, "drained");
 	CU_EXPECT_UINT(fx_queue(&f, qa[0].slot).length_packets, handed, "queued");
 	CU_EXPECT_UINT(fx_send_flow(&f, 0, 5, true), 5, "room again");
 	fx_empty(&f, 0);
 	CU_EXPECT_UINT(f.flows[0].pkts, handed, "dequeued");
 	expect_clean(&f, "ring full");
 	fx_fini(&f);
-}
-
-/* Drains the whole handoff ring; returns how many packets it held. */
-static unsigned int
-fx_drain_all(struct fx *f)
-{
-	unsigned int taken = 0, calls = 0, n;
-
-	do {
-		n = qm_handoff_drain(f->qm, &f->v, f->st);
-		taken += n;
-	} while (n != 0 && ++calls < 10000);
-	return taken;
 }
 
 /*
@@ -1620,7 +1610,6 @@ static void
 test_handoff_newer_view(void)
 {
 	static const struct qspec qa[] = { { .id = 11, .slot = 4, .weight = 1 } };
-	unsigned int taken = 0, calls = 0, n;
 	struct dp_slice *bare, *a;
 	uint8_t fi;
 	struct fx f;
@@ -1635,11 +1624,7 @@ test_handoff_newer_view(void)
 	fi = fx_flow(&f, a, 0, 100, false);
 
 	CU_EXPECT_UINT(fx_send_flow(&f, fi, 5, true), 5, "handed over under the new view");
-	do {
-		n = qm_handoff_drain(f.qm, &f.v, f.st);
-		taken += n;
-	} while (n != 0 && ++calls < 100);
-	CU_EXPECT_UINT(taken, 5, "drained");
+	CU_EXPECT_UINT(fx_drain_all(&f), 5, "drained");
 	CU_EXPECT_UINT(qm_synced_gen(f.qm), f.v->gen, "synced to the newest view");
 	CU_EXPECT_UINT(fx_queue(&f, qa[0].slot).length_packets, 5, "queued");
 	CU_EXPECT_UINT(f.st->slice_drops[SLOT_A][DP_SLICE_DROP_FLUSHED], 0, "none flushed");
