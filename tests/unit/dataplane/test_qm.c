@@ -678,6 +678,15 @@ test_create(void)
 	CU_EXPECT(bad == NULL, "more schedulers than SP_MAX_PORTS accepted");
 	CU_EXPECT_INT(errno, EINVAL, "too many schedulers");
 	qm_free(bad);
+
+	/* The handoff ring holds nb_buffers: none is no ring. */
+	p.nb_scheds = 1;
+	p.nb_buffers = 0;
+	errno = 0;
+	bad = qm_create(&p);
+	CU_EXPECT(bad == NULL, "nb_buffers 0 accepted");
+	CU_EXPECT_INT(errno, EINVAL, "no buffers");
+	qm_free(bad);
 	qm_free(NULL);
 }
 
