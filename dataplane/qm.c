@@ -502,14 +502,14 @@ qm_queue_count_pass(struct qm_queue *q, uint32_t n)
  * qm_pass_burst() for the usual burst, all of one forward's packets, when
  * the scheduler's credit covers them all and their queue takes them all:
  * passes them in one step and returns true, with the same credit and
- * counts as packet by packet.  It spares the packet loop its chain of
- * read-modify-writes of the credit.  Returns false, changing nothing, for
- * any other burst.
+ * counts as packet by packet, and their bytes in *bytes.  It spares the
+ * packet loop its chain of read-modify-writes of the credit.  Returns
+ * false, changing nothing, for any other burst.
  */
 static inline bool
 qm_pass_whole(struct qm *qm, struct qm_sched *sc, const struct dp_slice *s,
 	      unsigned int sched, struct rte_mbuf *const *pkts,
-	      const struct dp_forward *const *fwd, uint16_t n)
+	      const struct dp_forward *const *fwd, uint16_t n, uint32_t *whole)
 {
 	const struct dp_queue *conf = &s->queues[fwd[0]->queue];
 	uint32_t bytes = 0, longest = 0;
@@ -534,19 +534,21 @@ qm_pass_whole(struct qm *qm, struct qm_sched *sc, const struct dp_slice *s,
 		return false;
 	sc->credit -= (int64_t)(cost * sc->cpb);
 	qm_queue_count_pass(&qm->q[conf->slot], n);
+	*whole = bytes;
 	return true;
 }
 
 uint16_t
 qm_pass_burst(struct qm *qm, const struct dp_slice *s, unsigned int sched,
 	      struct rte_mbuf *const *pkts, const struct dp_forward *const *fwd,
-	      uint16_t n, uint64_t now)
+	      uint16_t n, uint64_t now, uint32_t *whole)
 {
 	struct qm_sched *sc = qm->sched[sched];
 	struct qm_queue *q = NULL;
 	uint32_t run = 0;
 	uint16_t i;
 
+	*whole = 0;
 	if (qm_sched_list(sc) != QM_LISTS)
 		return 0;
 	if (sc->last != now)
@@ -556,7 +558,7 @@ qm_pass_burst(struct qm *qm, const struct dp_slice *s, unsigned int sched,
 	 * buffers on others: with none left, enqueue would drop. */
 	if (qm->buffers[s->slot] >= s->buffers)
 		return 0;
-	if (qm_pass_whole(qm, sc, s, sched, pkts, fwd, n))
+	if (qm_pass_whole(qm, sc, s, sched, pkts, fwd, n, whole))
 		return n;
 	for (i = 0; i < n && sc->credit > 0; i++) {
 		const struct dp_queue *conf = &s->queues[fwd[i]->queue];

@@ -124,9 +124,11 @@ uint16_t qm_enqueue_burst(struct qm *qm, const struct dp_slice *s,
  * counted on its queue as enqueued and dequeued, as if it had been queued
  * and taken at once.  A packet its empty queue would refuse (over the
  * queue's byte limit, or the slice out of buffers) stops the run.
- * Returns how many passed (0 if any queue of 'sched' holds packets).  The
- * caller sends them on the scheduler's port ahead of anything it dequeues
- * from 'sched' later, and queues the others with qm_enqueue_burst().
+ * Returns how many passed (0 if any queue of 'sched' holds packets); when
+ * that is all n, of one forward (the usual burst), it sets *whole to their
+ * bytes, else to 0.  The caller sends them on the scheduler's port ahead
+ * of anything it dequeues from 'sched' later, and queues the others with
+ * qm_enqueue_burst().
  *
  * What it changes: while the scheduler is idle, the credit it saved (at
  * most QM_DEPTH_US of its rate) goes to packets in the order they arrive
@@ -136,7 +138,7 @@ uint16_t qm_enqueue_burst(struct qm *qm, const struct dp_slice *s,
  */
 uint16_t qm_pass_burst(struct qm *qm, const struct dp_slice *s, unsigned int sched,
 		       struct rte_mbuf *const *pkts, const struct dp_forward *const *fwd,
-		       uint16_t n, uint64_t now);
+		       uint16_t n, uint64_t now, uint32_t *whole);
 
 /*
  * Owner only.  Takes from scheduler 'sched' up to 'max' packets that its

@@ -152,27 +152,20 @@ dp_worker_qm_tx(struct dp_worker *w, const struct dp_slice *s, struct rte_mbuf *
 {
 	while (n != 0) {
 		unsigned int k = s->queues[fwd[0]->queue].sched;
-		struct rte_mbuf **pend;
 		uint16_t room, passed;
-		uint32_t bytes = 0;
-		bool mixed = false;
+		uint32_t whole;
 
 		if (w->nb_pending[k] == SP_BURST)
 			dp_worker_send_pending(w, k);
 		room = SP_BURST - w->nb_pending[k];
-		passed = qm_pass_burst(w->qm, s, k, pkts, fwd, RTE_MIN(n, room), w->now);
+		passed = qm_pass_burst(w->qm, s, k, pkts, fwd, RTE_MIN(n, room), w->now, &whole);
 		if (passed == 0)
 			break;
-		pend = &w->pending[k][w->nb_pending[k]];
-		for (uint16_t i = 0; i < passed; i++) {
-			pend[i] = pkts[i];
-			bytes += rte_pktmbuf_pkt_len(pkts[i]);
-			mixed |= fwd[i] != fwd[0];
-		}
+		memcpy(&w->pending[k][w->nb_pending[k]], pkts, sizeof(*pkts) * passed);
 		w->nb_pending[k] += passed;
 		/* The usual burst, of one forward, is one run. */
-		if (likely(!mixed))
-			dp_worker_note_run(w, k, w->now, fwd[0]->stat, passed, bytes);
+		if (likely(whole != 0))
+			dp_worker_note_run(w, k, w->now, fwd[0]->stat, passed, whole);
 		else
 			for (uint16_t i = 0; i < passed; i++)
 				dp_worker_note_run(w, k, w->now, fwd[i]->stat, 1,

@@ -103,6 +103,8 @@ struct fx {
 	uint64_t misordered;                    /* out of order within a flow */
 	uint64_t strays;                        /* not sent, changed, wrong scheduler */
 	uint64_t overruns;                      /* calls that returned > max */
+	uint64_t wholes;                        /* passes that said "all, of one forward" */
+	uint64_t wrong_whole;                   /* ... and were not, or gave wrong bytes */
 	bool dry;                               /* the pool ran out: stop sending */
 };
 
@@ -427,11 +429,21 @@ fx_pass(struct fx *f, unsigned int sched, const uint8_t *fis, uint16_t n)
 	const struct dp_slice *s = f->v->slices[f->flows[fis[0]].slice];
 	const struct dp_forward *fwd[SP_BURST];
 	struct rte_mbuf *pkts[SP_BURST];
+	uint32_t whole, bytes = 0;
 	uint16_t passed;
 
 	if (!fx_burst(f, fis, n, pkts, fwd))
 		return 0;
-	passed = qm_pass_burst(f->qm, s, sched, pkts, fwd, n, f->now);
+	passed = qm_pass_burst(f->qm, s, sched, pkts, fwd, n, f->now, &whole);
+	for (uint16_t i = 0; i < passed; i++)
+		bytes += rte_pktmbuf_pkt_len(pkts[i]);
+	/* 'whole' is their bytes when all n went, as the usual burst; a
+	 * burst that passes whole the slow way may say 0. */
+	if (whole != 0) {
+		f->wholes++;
+		if (passed != n || whole != bytes)
+			f->wrong_whole++;
+	}
 	if (passed > n) {
 		f->overruns++;
 		passed = n;
@@ -564,6 +576,8 @@ expect_clean(const struct fx *f, const char *ctx)
 		  "or changed", ctx, f->strays);
 	CU_EXPECT(f->overruns == 0, "%s: %" PRIu64 " call(s) returned more than asked",
 		  ctx, f->overruns);
+	CU_EXPECT(f->wrong_whole == 0, "%s: %" PRIu64 " pass(es) said all of one forward "
+		  "passed, wrongly or with the wrong bytes", ctx, f->wrong_whole);
 }
 
 /* Checks that 'part' of 'total' bytes is 'expected' within 1 point. */
@@ -1725,6 +1739,11 @@ test_pass_idle(void)
 	CU_EXPECT_UINT(qm_slice_buffers(f.qm, SLOT_A), 0, "idle");
 	CU_EXPECT_UINT(rte_mempool_avail_count(pool), f.avail, "nothing held");
 	CU_EXPECT_UINT(fx_pass(&f, 0, fis, SP_BURST), SP_BURST, "again, same time");
+	CU_EXPECT_UINT(f.wholes, 0, "two forwards: not whole");
+	/* The usual burst, one forward's: its bytes come back with it. */
+	memset(fis, 0, sizeof(fis));
+	CU_EXPECT_UINT(fx_pass(&f, 0, fis, SP_BURST), SP_BURST, "one forward");
+	CU_EXPECT_UINT(f.wholes, 1, "one forward: whole");
 	CU_EXPECT_UINT(fx_deq(&f, 0, SP_BURST), 0, "nothing queued");
 	expect_flow_queues(&f, "idle");
 	expect_clean(&f, "idle");
