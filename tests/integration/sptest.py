@@ -170,21 +170,29 @@ class Daemon:
                 self.proc.kill()
                 self.proc.wait()
                 self.log.close()
+                self._remove_runtime_dir()
                 return "hung"
         self.log.close()
+        self._remove_runtime_dir()
         return self.proc.returncode
 
-    def remove_runtime_dir(self):
-        """DPDK leaves its runtime directory behind; this daemon's is ours."""
+    def _remove_runtime_dir(self):
+        """DPDK leaves its runtime directory behind; this daemon's is ours,
+        and it has exited."""
         shutil.rmtree(dpdk_runtime_dir(self.prefix), ignore_errors=True)
 
     def __enter__(self):
         return self
 
-    def __exit__(self, *exc):
+    def kill(self):
+        """SIGKILL if it still runs, as a test that failed leaves it."""
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
+        self._remove_runtime_dir()
+
+    def __exit__(self, *exc):
+        self.kill()
 
 
 ANY = object()          # ApiSuite.check_error: "do not check the error path"
@@ -331,7 +339,6 @@ class ApiSuite:
                     st = repr(e)
                 c.equal(st, 200, "the daemon still answers")
                 c.equal(d.stop(), 0, "exit status after SIGTERM")
-                d.remove_runtime_dir()
                 with open(d.log_path, errors="replace") as f:
                     log = f.read()
                 c.check(not re.search(r"AddressSanitizer|runtime error|Segmentation|PANIC",

@@ -109,7 +109,6 @@ def run(c, slicepathd, inp, queue_manager):
             got = settled(d)
             c.check(got is not None, f"{what}: the counters stand still once the input is gone")
             c.equal(d.stop(), 0, f"{what}: slicepathd exits 0 on SIGTERM")
-        d.remove_runtime_dir()
     if got is None:
         return
     s, node, eth0 = got

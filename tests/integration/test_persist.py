@@ -133,10 +133,7 @@ class Node:
 
     def close(self):
         if self.d is not None:
-            if self.d.proc.poll() is None:
-                self.d.proc.kill()
-                self.d.proc.wait()
-            shutil.rmtree(sptest.dpdk_runtime_dir(self.d.prefix), ignore_errors=True)
+            self.d.kill()
 
 
 def ok(node, what, method, path, status, body=None, token=ADMIN, **kw):

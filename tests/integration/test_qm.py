@@ -35,7 +35,6 @@ is skipped and, if nothing else failed, the test reports itself skipped
 """
 
 import os
-import shutil
 import socket
 import struct
 import sys
@@ -96,7 +95,6 @@ def stop(c, d, what):
     """Stops 'd' (SIGTERM flushes its pcaps), checks it exited 0 and
     removes its DPDK runtime directory."""
     c.equal(d.stop(), 0, f"{what}: slicepathd exits 0 on SIGTERM")
-    d.remove_runtime_dir()
 
 
 def create_slice(c, d, name, out_bps, buffers, queues=8, filters=0, in_bps=IN_BPS):

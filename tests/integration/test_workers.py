@@ -132,7 +132,6 @@ def isolation(c, slicepathd, pcapgen):
                 time.sleep(0.2)
             c.check(b is not None, "isolation: B's counters stand still once the input is gone")
             c.equal(d.stop(), 0, "isolation: slicepathd exits 0 on SIGTERM")
-        d.remove_runtime_dir()
     if b is None:
         return
     a_drops = running["a"]["drops"]
@@ -183,7 +182,6 @@ def main():
             got = settled(d)
             c.check(got is not None, "the counters stand still once the input is gone")
             c.equal(d.stop(), 0, "slicepathd exits 0 on SIGTERM")
-        d.remove_runtime_dir()
         if got is None:
             c.finish()
         s, node = got
