@@ -118,13 +118,23 @@ def refused(c, slicepathd, pcapgen, tmp):
 def side_by_side(c, slicepathd, pcapgen, tmp, contenders):
     """Part 2: slicepath (and testpmd), full load."""
     out = os.path.join(tmp, "one")
-    st, text = run(slicepathd, pcapgen, out, "--contenders", ",".join(contenders),
+    # slicepathd is BUILD/control/slicepathd: the runner reads BUILD's options.
+    build = os.path.dirname(os.path.dirname(os.path.abspath(slicepathd)))
+    st, text = run(slicepathd, pcapgen, out, "--build", build,
+                   "--contenders", ",".join(contenders),
                    "--slices", "2", "--filters", "3", "--queues", "1",
                    "--seconds", "1", "--runs", "1")
     c.equal(st, 0, f"{'+'.join(contenders)}: exit status")
     c.check("contender" in text and "slicepath" in text, f"table on stdout:\n{text}")
     doc = json.load(open(os.path.join(out, "benchrun.json")))
     c.check("no hugepages" in doc["memory"], f"memory {doc['memory']}")
+    # The suite's builds use no profile; -O and LTO are whatever they were
+    # configured with, and meson always knows them.
+    b = doc["build"]
+    c.equal(b["b_pgo"], "off", "build: profile-guided")
+    c.check(b["optimization"] is not None and b["b_lto"] is not None and b["commit"],
+            f"build: {b}")
+    c.check(f"slicepathd: {b['commit']}" in text, f"build in the table:\n{text}")
     res = doc["results"]
     c.equal(len(res), 1, "one scenario")
     sc = res[0]["scenario"]

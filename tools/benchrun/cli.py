@@ -20,7 +20,7 @@ from .common import TOP, Unavailable
 from .hugepages import Memory
 from .measure import summarize
 from .plot import write_sweep
-from .report import host_info, run_line, table
+from .report import build_info, host_info, run_line, table
 from .scenario import CODE_OPTIONS, DEFAULTS, plan_make, scenario_title
 
 RUNNERS = {"slicepath": slicepath.run, "testpmd": testpmd.run, "ovs": ovsdpdk.run}
@@ -116,6 +116,16 @@ def check_tools(env, plan):
             raise Unavailable(f"OVS-DPDK: {why}")
 
 
+def built_in(build, slicepathd):
+    """Whether 'slicepathd' is build directory 'build''s: only then are
+    that directory's build options the binary's."""
+    own = os.path.join(build, "control", "slicepathd")
+    try:
+        return os.path.samefile(own, slicepathd)
+    except OSError:
+        return False
+
+
 def run_scenario(env, sc, pcap):
     """Every run of one scenario, contenders interleaved; returns the
     records (a failed run's has "error")."""
@@ -165,6 +175,8 @@ def main(argv=None):
     json_path = a.json or os.path.join(a.out_dir, f"{plan['name']}.json")
     doc = {"tool": "tools/benchrun.py", "version": 2, "name": plan["name"],
            "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "host": host_info(),
+           "build": build_info(a.build if built_in(a.build, env["slicepathd"]) else None,
+                               env["slicepathd"]),
            "sweep": plan["sweep"], "results": []}
     failed = 0
     env["work"] = tempfile.mkdtemp(prefix="benchrun-")
@@ -185,7 +197,7 @@ def main(argv=None):
                     json.dump(doc, f, indent=1)
             print()
             for res in doc["results"]:
-                print(table(res["scenario"], res["summary"], doc["memory"]))
+                print(table(res["scenario"], res["summary"], doc["memory"], doc["build"]))
                 print()
     except Unavailable as e:
         print(f"benchrun: {e}", file=sys.stderr)

@@ -3,6 +3,7 @@
 """What the runner prints: a line per run as it ends, and a table per
 scenario of the medians, the ratios and the drops by reason."""
 
+import json
 import os
 import platform
 import re
@@ -32,11 +33,13 @@ def fmt_mpps(v):
     return fmt_num(v, ".3f" if v is not None and v < 1 else ".2f")
 
 
-def table(sc, summ, mem):
-    """The scenario's results as text."""
+def table(sc, summ, mem, build=None):
+    """The scenario's results as text; 'build' is build_info()'s."""
     lines = [f"== {scenario_title(sc)}",
              f"   {sc['runs']} run(s) of {sc['seconds']:g} s per contender, interleaved; "
              f"medians; one worker on core {WORKER_CORE}; {mem}"]
+    if build and "slicepath" in sc["contenders"]:
+        lines.append(f"   slicepathd: {build_title(build)}")
     others = [c for c in sc["contenders"] if c != "slicepath"]
     head = (f"{'contender':<11} {'in Mpps':>8} {'in Gb/s':>8} {'out Mpps':>9} {'out Gb/s':>9} "
             f"{'drop Mpps':>9} " + " ".join(f"{n:>8}" for n, _ in PCT))
@@ -89,6 +92,37 @@ def run_line(rec):
                if (rec.get("program") or {}).get("cycles_per_packet") else "")
             + (f", drops {drops / 1e6:.3f} Mpps"
                if drops >= 1e-3 * rec["in"]["mpps"] * 1e6 else ""))
+
+
+def build_info(build_dir, slicepathd):
+    """What the slicepathd binary was built with, from its meson build
+    directory: the commit, the optimisation options and whether it uses a
+    profile (tools/pgo.sh).  Fields it cannot read are None."""
+    info = {"slicepathd": os.path.abspath(slicepathd), "commit": None,
+            "optimization": None, "b_lto": None, "b_pgo": None}
+    top = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    r = subprocess.run(["git", "-C", top, "describe", "--always", "--dirty", "--abbrev=12"],
+                       capture_output=True, text=True, check=False)
+    info["commit"] = r.stdout.strip() or None
+    if build_dir is None:
+        return info
+    try:
+        with open(os.path.join(build_dir, "meson-info", "intro-buildoptions.json")) as f:
+            opts = {o["name"]: o["value"] for o in json.load(f)}
+    except (OSError, ValueError, KeyError, TypeError):
+        return info
+    for k in ("optimization", "b_lto", "b_pgo"):
+        info[k] = opts.get(k)
+    return info
+
+
+def build_title(b):
+    """build_info() in a few words."""
+    opts = [f"-O{b['optimization']}" if b.get("optimization") else None,
+            "LTO" if b.get("b_lto") else None,
+            "profile-guided (tools/pgo.sh)" if b.get("b_pgo") == "use" else None]
+    words = ", ".join(o for o in opts if o) or "build options unknown"
+    return f"{b.get('commit') or 'commit unknown'}; {words}"
 
 
 def host_info():
