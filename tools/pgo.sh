@@ -31,7 +31,8 @@ fi
 args=(-Db_pgo=generate -Dtests=disabled
       "-Dc_args=-fprofile-partial-training -Wno-missing-profile")
 if [ -d "$build" ]; then
-  meson setup --reconfigure "$build" "$top" "${args[@]}"
+  # meson 1.0's "setup --reconfigure" keeps b_pgo as it was.
+  meson configure "$build" "${args[@]}"
 else
   meson setup "$build" "$top" "${args[@]}"
 fi
