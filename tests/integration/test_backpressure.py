@@ -38,6 +38,7 @@ import sptest
 OUT_IP = "198.51.100.1"         # eth0
 IN_IPS = ("192.0.2.1", "192.0.2.2")     # eth1, eth2
 PEER = ("198.51.100.2", 7000)
+LINE_BPS = 100_000_000_000
 IN_PORT, OUT_PORT = 5000, 6000
 SIZE = 100
 RUN_S = 2.0
@@ -75,10 +76,13 @@ def run(c, slicepathd, inp, queue_manager):
     what = "queue manager" if queue_manager else "tx buffers"
     with sptest.tempdir() as tmp:
         extra = {} if queue_manager else {"queue_manager": False}
+        # Rates no worker reaches (125 Mpps of 100-byte frames), so that
+        # neither the meters nor the scheduler hold anything back, however
+        # fast the build: only the port does.
         cfg = sptest.node_config(tmp, sptest.free_port(), [
-            sptest.iface("eth0", "net_ring0", OUT_IP),
-            sptest.iface("eth1", "net_pcap1", IN_IPS[0]),
-            sptest.iface("eth2", "net_pcap2", IN_IPS[1])], **extra)
+            sptest.iface("eth0", "net_ring0", OUT_IP, rate_bps=LINE_BPS),
+            sptest.iface("eth1", "net_pcap1", IN_IPS[0], rate_bps=LINE_BPS),
+            sptest.iface("eth2", "net_pcap2", IN_IPS[1], rate_bps=LINE_BPS)], **extra)
         unused = [os.path.join(tmp, f"unused{i}.pcap") for i in range(2)]
         d = sptest.Daemon(slicepathd, tmp, cfg, [
             "net_ring0",
@@ -89,9 +93,9 @@ def run(c, slicepathd, inp, queue_manager):
             st, _, body = d.request("POST", "/v1/slices", {
                 "name": "b", "code_option": "passthrough",
                 "reservation": {"buffers": 2048, "bandwidth": {
-                    "eth1": {"in_bps": 4_000_000_000, "out_bps": 0},
-                    "eth2": {"in_bps": 4_000_000_000, "out_bps": 0},
-                    "eth0": {"in_bps": 0, "out_bps": 8_000_000_000}}}})
+                    "eth1": {"in_bps": LINE_BPS, "out_bps": 0},
+                    "eth2": {"in_bps": LINE_BPS, "out_bps": 0},
+                    "eth0": {"in_bps": 0, "out_bps": LINE_BPS}}}})
             c.equal(st, 201, f"{what}: create slice ({body})")
             st, _, body = d.request("PUT", "/v1/slices/b/config", {
                 "bindings": [
