@@ -9,7 +9,7 @@ import platform
 import re
 import subprocess
 
-from .common import LABEL, PCT, WORKER_CORE
+from .common import LABEL, PCT, TOP, WORKER_CORE
 from .measure import drop_rates
 from .scenario import load_text, scenario_title
 
@@ -95,13 +95,14 @@ def run_line(rec):
 
 
 def build_info(build_dir, slicepathd):
-    """What the slicepathd binary was built with, from its meson build
-    directory: the commit, the optimisation options and whether it uses a
-    profile (tools/pgo.sh).  Fields it cannot read are None."""
+    """What the slicepathd binary was built with: the optimisation options
+    and whether it uses a profile (tools/pgo.sh), from its meson build
+    directory (None: not known), and the commit of the source tree the
+    runner runs from, which is the binary's if the build is up to date.
+    Fields it cannot read are None."""
     info = {"slicepathd": os.path.abspath(slicepathd), "commit": None,
             "optimization": None, "b_lto": None, "b_pgo": None}
-    top = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    r = subprocess.run(["git", "-C", top, "describe", "--always", "--dirty", "--abbrev=12"],
+    r = subprocess.run(["git", "-C", TOP, "describe", "--always", "--dirty", "--abbrev=12"],
                        capture_output=True, text=True, check=False)
     info["commit"] = r.stdout.strip() or None
     if build_dir is None:
