@@ -7,13 +7,16 @@ No OVS-DPDK and no hugepages here: OVS busy-polls a core for minutes and
 needs root, which the long runs of docs/benchmarks.md are for.
 
 1. Arguments the runner refuses before it starts anything (exit 2): an
-   unknown scenario field, a paced load with testpmd, a program that is
-   not an object, overlay traffic too short.
+   unknown scenario field, a testpmd engine that does not forward, a
+   paced load with testpmd, a program that is not an object, overlay
+   traffic too short.
 2. slicepath and dpdk-testpmd io (slicepath alone without testpmd), 2
    slices x 3 filters x 1 queue, one run of 1 s each, interleaved: exit 0,
    the table on stdout, and in the JSON output real numbers: packets in
    and out, rates that agree with them, a latency histogram that counts
    the packets sent, percentiles in order, and the ratio to testpmd.
+   Then testpmd alone in csum mode (--testpmd-mode): the engine testpmd
+   says it started is csum, and it forwarded packets.
 3. A paced load, slicepathd's generator: a two-point load sweep (50 and
    100 kpps, 2 s each): the input rate at the node's port is within 30% of
    the rate asked for, the generator's counters are there, and the sweep's
@@ -102,7 +105,12 @@ def refused(c, slicepathd, pcapgen, tmp):
     bad = os.path.join(tmp, "bad.json")
     with open(bad, "w") as f:
         json.dump({"scenarios": [{"slices": 2, "frame": 60}]}, f)
+    engine = os.path.join(tmp, "engine.json")
+    with open(engine, "w") as f:
+        json.dump({"scenarios": [{"testpmd_mode": "rxonly"}]}, f)
     for args, says in ((["--scenario", bad], ["'frame'", "scenarios[0]"]),
+                       (["--scenario", engine],
+                        ["scenarios[0].testpmd_mode", "'rxonly'", "csum"]),
                        (["--load", "50k", "--contenders", "slicepath,testpmd"],
                         ["options.load", "generator"]),
                        (["--program", '"udp"'], ["options.program", "JSON object"]),
@@ -154,6 +162,21 @@ def side_by_side(c, slicepathd, pcapgen, tmp, contenders):
         c.check((summ["testpmd"]["out_mpps"] or 0) > 0, "summary: testpmd out Mpps")
         c.check((summ["slicepath"].get("vs_testpmd") or 0) > 0,
                 f"ratio to testpmd: {summ['slicepath'].get('vs_testpmd')}")
+
+
+def engine(c, slicepathd, pcapgen, tmp):
+    """Part 2, testpmd in another forwarding mode than io."""
+    out = os.path.join(tmp, "csum")
+    st, text = run(slicepathd, pcapgen, out, "--contenders", "testpmd",
+                   "--testpmd-mode", "csum", "--slices", "2", "--filters", "1",
+                   "--seconds", "1", "--runs", "1")
+    c.equal(st, 0, f"testpmd csum: exit status\n{text}")
+    c.check("testpmd csum" in text, f"testpmd csum in the table:\n{text}")
+    res = json.load(open(os.path.join(out, "benchrun.json")))["results"][0]
+    c.equal(res["scenario"]["testpmd_mode"], "csum", "testpmd csum: scenario")
+    rec = res["runs"][0]
+    if check_run(c, rec, "testpmd csum"):
+        c.equal(rec.get("mode"), "csum", "testpmd csum: the engine testpmd started")
 
 
 def paced(c, slicepathd, pcapgen, tmp, skipped):
@@ -213,6 +236,8 @@ def main():
     try:
         refused(c, slicepathd, pcapgen, tmp)
         side_by_side(c, slicepathd, pcapgen, tmp, contenders)
+        if "testpmd" in contenders:
+            engine(c, slicepathd, pcapgen, tmp)
         paced(c, slicepathd, pcapgen, tmp, skipped)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

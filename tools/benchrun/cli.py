@@ -16,7 +16,7 @@ import time
 import traceback
 
 from . import config, ovsdpdk, slicepath, testpmd
-from .common import TOP, Unavailable
+from .common import TESTPMD_MODES, TOP, Unavailable
 from .hugepages import Memory
 from .measure import summarize
 from .plot import write_sweep
@@ -73,6 +73,9 @@ def parse_args(argv):
                          'generator; slicepath alone)')
     ap.add_argument("--contenders", metavar="LIST",
                     help="comma-separated: slicepath,testpmd,ovs (default slicepath,testpmd)")
+    ap.add_argument("--testpmd-mode", choices=TESTPMD_MODES,
+                    help="testpmd's forwarding engine: io, the ceiling (default), or one "
+                         "that works on every packet")
     ap.add_argument("--ovs-flows", choices=["slices", "port"],
                     help="OVS rules like the slices' filters, or one port-to-port "
                          "flow (default slices)")
@@ -88,7 +91,7 @@ def parse_args(argv):
     a = ap.parse_args(argv)
     cli = {}
     for k in ("slices", "filters", "queues", "size", "seconds", "warmup", "runs",
-              "code_option", "load", "contenders", "ovs_flows", "mem_mb"):
+              "code_option", "load", "contenders", "testpmd_mode", "ovs_flows", "mem_mb"):
         v = getattr(a, k)
         if v is not None:
             cli[k] = v
@@ -140,7 +143,7 @@ def run_scenario(env, sc, pcap):
                 rec = {"error": f"{type(e).__name__}: {e}",
                        "traceback": traceback.format_exc()}
             rec = {"contender": c, "run": r, **rec}
-            print(run_line(rec), flush=True)
+            print(run_line(rec, sc), flush=True)
             if rec.get("warning"):
                 print(f"       warning: {rec['warning']}", flush=True)
             runs.append(rec)

@@ -25,7 +25,19 @@ GEN_LCORES = "0@0,1@1,2@0"
 GEN_DEVICE = "net_ring_gen0"
 PCT = (("p50", 0.50), ("p90", 0.90), ("p99", 0.99), ("p99.9", 0.999))
 CONTENDERS = ("slicepath", "testpmd", "ovs")
-LABEL = {"slicepath": "slicepath", "testpmd": "testpmd io", "ovs": "ovs-dpdk"}
+# testpmd's forwarding engines that send every packet of port 0 out of
+# port 1: io touches nothing (the ceiling); mac and macswap write the
+# Ethernet header, 5tswap swaps the addresses and ports of L2 to L4, and
+# csum parses to L4 and checks and sets the IP and UDP checksums.
+TESTPMD_MODES = ("io", "mac", "macswap", "5tswap", "csum")
+
+
+def label(c, sc=None):
+    """What the outputs call contender 'c' in scenario 'sc' ("testpmd io",
+    "testpmd csum", ...)."""
+    if c == "testpmd":
+        return f"testpmd {(sc or {}).get('testpmd_mode', 'io')}"
+    return {"slicepath": "slicepath", "ovs": "ovs-dpdk"}[c]
 
 
 class Unavailable(Exception):

@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 
-from .common import CONTENDERS, LABEL, PCT
+from .common import CONTENDERS, PCT, label
 
 LABELS = {"size": "frame size (bytes)", "filters": "filters per slice",
           "slices": "slices", "queues": "queues per slice",
@@ -77,7 +77,7 @@ def _script(name, param, plot, cols, contenders, results, memory):
                     f"Mpps out vs {LABELS.get(param, param)}\n{fixed}",
                     "Mpps (median of runs)")
     curves = [f"'{base}' using {x}:{col(c + '_out_mpps')} skip 1 with linespoints lw 2 "
-              f"title '{LABEL[c]} out'" for c in contenders]
+              f"title '{label(c, sc0)} out'" for c in contenders]
     if param == "load":
         curves += [f"'{base}' using {x}:{col('slicepath_in_mpps')} skip 1 with linespoints "
                    f"lw 1 dt 2 title 'slicepath in'",

@@ -9,7 +9,7 @@ import platform
 import re
 import subprocess
 
-from .common import LABEL, PCT, TOP, WORKER_CORE
+from .common import PCT, TOP, WORKER_CORE, label
 from .measure import drop_rates
 from .scenario import load_text, scenario_title
 
@@ -41,17 +41,18 @@ def table(sc, summ, mem, build=None):
     if build and "slicepath" in sc["contenders"]:
         lines.append(f"   slicepathd: {build_title(build)}")
     others = [c for c in sc["contenders"] if c != "slicepath"]
-    head = (f"{'contender':<11} {'in Mpps':>8} {'in Gb/s':>8} {'out Mpps':>9} {'out Gb/s':>9} "
+    w = max(11, *(len(label(c, sc)) + 1 for c in sc["contenders"]))
+    head = (f"{'contender':<{w}} {'in Mpps':>8} {'in Gb/s':>8} {'out Mpps':>9} {'out Gb/s':>9} "
             f"{'drop Mpps':>9} " + " ".join(f"{n:>8}" for n, _ in PCT))
     if "slicepath" in summ:
-        head += "".join(f" {'vs ' + LABEL[c].split()[0]:>11}" for c in others)
+        head += "".join(f" {'vs ' + label(c).split()[0]:>11}" for c in others)
     lines.append(head)
     for c in sc["contenders"]:
         s = summ[c]
         drop = sum(s["drops_pps"].values()) / 1e6
         if drop < 1e-3 * (s["in_mpps"] or 0):
             drop = 0.0
-        row = (f"{LABEL[c]:<11} {fmt_mpps(s['in_mpps']):>8} {fmt_num(s['in_gbps']):>8} "
+        row = (f"{label(c, sc):<{w}} {fmt_mpps(s['in_mpps']):>8} {fmt_num(s['in_gbps']):>8} "
                f"{fmt_mpps(s['out_mpps']):>9} {fmt_num(s['out_gbps']):>9} {drop:>9.3f} "
                + " ".join(f"{fmt_ns(s[n + '_ns']):>8}" for n, _ in PCT))
         if c == "slicepath":
@@ -70,20 +71,20 @@ def table(sc, summ, mem, build=None):
         floor = 1e-3 * (summ[c]["in_mpps"] or 0) * 1e6
         d = {k: v for k, v in summ[c]["drops_pps"].items() if v >= floor}
         if d:
-            lines.append(f"   {LABEL[c]} drops: " + ", ".join(
+            lines.append(f"   {label(c, sc)} drops: " + ", ".join(
                 f"{k} {v / 1e6:.3f} Mpps" for k, v in sorted(d.items(), key=lambda kv: -kv[1])))
     return "\n".join(lines)
 
 
-def run_line(rec):
-    """One line for a run as it ends."""
-    c, r = rec["contender"], rec["run"]
+def run_line(rec, sc):
+    """One line for a run of scenario 'sc' as it ends."""
+    c, r, name = rec["contender"], rec["run"], label(rec["contender"], sc)
     if rec.get("error"):
-        return f"run {r}: {LABEL[c]:<10} FAILED: {rec['error']}"
+        return f"run {r}: {name:<10} FAILED: {rec['error']}"
     lat = rec.get("latency")
     drops = sum(drop_rates(rec).values())
     off = rec.get("offered")
-    return (f"run {r}: {LABEL[c]:<10} in {fmt_mpps(rec['in']['mpps']):>6} Mpps, "
+    return (f"run {r}: {name:<10} in {fmt_mpps(rec['in']['mpps']):>6} Mpps, "
             f"out {fmt_mpps(rec['out']['mpps']):>6} Mpps ({rec['out']['gbps']:.2f} Gbit/s)"
             + (f", offered {off['sent']['mpps']:.3f} Mpps" if off else "")
             + (f", p50 {fmt_ns(lat.get('p50_ns'))} p99 {fmt_ns(lat.get('p99_ns'))}"

@@ -29,6 +29,9 @@ A scenario is one configuration of the node and its traffic:
   runs          runs per contender; contenders run interleaved
                 (slicepath, testpmd, ovs, slicepath, ...), medians reported
   contenders    any of slicepath, testpmd, ovs
+  testpmd_mode  testpmd's forwarding engine: "io" (the ceiling: the
+                packets untouched), or one that works on every packet
+                ("mac", "macswap", "5tswap", "csum"; common.TESTPMD_MODES)
   ovs_flows     "slices": OVS gets a rule set like the slices' (per slice,
                 F OpenFlow rules on the outer headers: F - 1 that match
                 nothing sent, then one that outputs to the sink); "port":
@@ -45,12 +48,12 @@ import json
 import os
 import re
 
-from .common import CONTENDERS, HERE
+from .common import CONTENDERS, HERE, TESTPMD_MODES
 
 DEFAULTS = {"name": None, "slices": 64, "filters": 1000, "queues": 0,
             "queue_manager": True, "size": 60, "code_option": "passthrough",
             "program": None, "load": "max", "seconds": 5.0, "warmup": 1.0, "runs": 3,
-            "contenders": ["slicepath", "testpmd"], "ovs_flows": "slices",
+            "contenders": ["slicepath", "testpmd"], "testpmd_mode": "io", "ovs_flows": "slices",
             "mem_mb": 1024}
 
 CODE_OPTIONS = ("passthrough", "ipv4", "bpf")
@@ -128,6 +131,7 @@ FIELDS = {"name": _name, "slices": _int_in(1, 1024), "filters": _int_in(0, 1 << 
           "code_option": _one_of(*CODE_OPTIONS), "program": _program, "load": _load,
           "seconds": _number_in(0.5, 3600), "warmup": _number_in(0, 600),
           "runs": _int_in(1, 100), "contenders": _contenders,
+          "testpmd_mode": _one_of(*TESTPMD_MODES),
           "ovs_flows": _one_of("slices", "port"), "mem_mb": _int_in(256, 65536)}
 
 
@@ -175,7 +179,8 @@ def scenario_title(sc, short=False):
     if short:
         return (f"{sc['slices']}x{sc['filters']}x{sc['queues']}-{sc['code_option']}"
                 f"-{sc['size']}B" + ("" if sc["queue_manager"] else "-noqm")
-                + ("" if sc["load"] == "max" else f"-{sc['load']}pps"))
+                + ("" if sc["load"] == "max" else f"-{sc['load']}pps")
+                + ("" if sc["testpmd_mode"] == "io" else f"-testpmd-{sc['testpmd_mode']}"))
     qm = "" if sc["queue_manager"] else ", queue manager off"
     prog = f" {json.dumps(sc['program'])}" if sc["program"] is not None else ""
     return (f"{sc['slices']} slices x {sc['filters']} filters x {sc['queues']} queues, "

@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Copyright (c) 2026 The slicepath authors
-"""One dpdk-testpmd run in io mode, the ceiling: the same pcap and sink as
-slicepathd, the forwarding core on core 1.  Its counters are its port
-statistics, printed every second (--stats-period 1) and timed as they
-arrive."""
+"""One dpdk-testpmd run: the same pcap and sink as slicepathd, the
+forwarding core on core 1, in io mode (the ceiling) or the scenario's
+testpmd_mode.  Its counters are its port statistics, printed every second
+(--stats-period 1) and timed as they arrive."""
 
 import re
 import signal
@@ -16,28 +16,39 @@ from .measure import delta, nonzero, rate_block
 
 TESTPMD_PORT = re.compile(r"NIC statistics for port (\d+)")
 TESTPMD_NUMS = re.compile(r"([A-Za-z]+-[A-Za-z]+):\s+(\d+)")
+# What testpmd prints as it starts forwarding: the engine it runs.
+TESTPMD_STARTED = re.compile(r"^(\S+) packet forwarding - ports=")
 
 
 def run(env, sc, pcap):
-    """One dpdk-testpmd io run.  Counters come from its port statistics,
+    """One dpdk-testpmd run.  Counters come from its port statistics,
     printed every second; the window runs between the first print after
-    the warm-up and the first one 'seconds' later, timed on arrival."""
+    the warm-up and the first one 'seconds' later, timed on arrival.  The
+    record's "mode" is the forwarding engine testpmd said it started."""
+    mode = sc["testpmd_mode"]
     prefix = file_prefix("tp")
     cmd = [env["testpmd"], *eal_common(prefix), *env["mem"].eal()]
     for v in vdevs(pcap):
         cmd += ["--vdev", v]
-    cmd += ["--", "--forward-mode=io", "--total-num-mbufs=16384", "--stats-period", "1", "-a"]
+    cmd += ["--", f"--forward-mode={mode}", "--total-num-mbufs=16384", "--stats-period", "1", "-a"]
     p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT, text=True, preexec_fn=die_with_parent)
     snaps, cur, port, logtail = [], {}, None, []
     deadline = time.monotonic() + 120 + sc["warmup"] + sc["seconds"]
     t_flow = start = end = None
-    rec = {}
+    rec = {"mode": None}
     try:
         for line in p.stdout:
             logtail = (logtail + [line.rstrip()])[-30:]
             if time.monotonic() > deadline:
                 raise RuntimeError("testpmd: no statistics in time:\n" + "\n".join(logtail))
+            m = TESTPMD_STARTED.match(line)
+            if m:
+                rec["mode"] = m.group(1)
+                if rec["mode"] != mode:
+                    raise RuntimeError(f"testpmd started {rec['mode']!r} forwarding, "
+                                       f"not {mode!r}")
+                continue
             m = TESTPMD_PORT.search(line)
             if m:
                 port = int(m.group(1))
@@ -82,7 +93,7 @@ def run(env, sc, pcap):
     d1 = delta(a[1], b[1], ("TX-packets", "TX-bytes", "TX-errors"))
     rec["in"] = rate_block(d0["RX-packets"], d0["RX-bytes"], dt)
     size = d0["RX-bytes"] / d0["RX-packets"] if d0["RX-packets"] else 0
-    # net_null counts no bytes: testpmd io sends the frames as it got them.
+    # net_null counts no bytes: every engine sends frames as long as it got.
     rec["out"] = rate_block(d1["TX-packets"], d1["TX-bytes"] or round(d1["TX-packets"] * size), dt)
     rec["drops"] = {"ports": nonzero({"eth0.rx_missed": d0["RX-missed"],
                                       "eth0.rx_errors": d0["RX-errors"],
