@@ -13,7 +13,7 @@ A scenario is one configuration of the node and its traffic:
                 other filter of its slice first
                 (0: the input binding's default action forwards it)
   queues        Q queues per slice on its output binding (it forwards into
-                the first); the queue manager paces eth1 at 100 Gbit/s, far
+                the first); the queue manager paces eth1 at 400 Gbit/s, far
                 above what one worker sends
   queue_manager true or false (the node's "queue_manager")
   size          Ethernet frame length without FCS (60..1514; ipv4: 70..)
