@@ -1,7 +1,7 @@
 set datafile separator ','
 set terminal pngcairo size 960,600 font 'sans,11'
 set output "size.png"
-set title "Mpps out vs frame size (bytes)\nslices 64, filters 1000, queues 0, code_option passthrough\n3 run(s) of 4 s, no hugepages (--no-huge), 2026-11-22" noenhanced
+set title "Mpps out vs frame size (bytes)\nslices 64, filters 1000, queues 0, code_option passthrough\n3 run(s) of 4 s, 2 MB hugepages, 2026-11-23" noenhanced
 set xlabel "frame size (bytes, without FCS)" noenhanced
 set ylabel "Mpps (median of runs)"
 set grid
@@ -13,7 +13,7 @@ unset yrange
 set logscale y 10
 set terminal pngcairo size 960,600 font 'sans,11'
 set output "size-latency.png"
-set title "slicepath latency, rx round to tx burst, at full load\nslices 64, filters 1000, queues 0, code_option passthrough\n3 run(s) of 4 s, no hugepages (--no-huge), 2026-11-22" noenhanced
+set title "slicepath latency, rx round to tx burst, at full load\nslices 64, filters 1000, queues 0, code_option passthrough\n3 run(s) of 4 s, 2 MB hugepages, 2026-11-23" noenhanced
 set xlabel "frame size (bytes, without FCS)" noenhanced
 set ylabel "latency (us, median of runs)"
 set grid

@@ -1,7 +1,7 @@
 set datafile separator ','
 set terminal pngcairo size 960,600 font 'sans,11'
 set output "slices.png"
-set title "Mpps out vs slices\nfilters 100, queues 0, size 60, code_option passthrough\n3 run(s) of 4 s, no hugepages (--no-huge), 2026-11-22" noenhanced
+set title "Mpps out vs slices\nfilters 100, queues 0, size 60, code_option passthrough\n3 run(s) of 4 s, 2 MB hugepages, 2026-11-23" noenhanced
 set xlabel "slices" noenhanced
 set ylabel "Mpps (median of runs)"
 set grid
@@ -14,7 +14,7 @@ unset yrange
 set logscale y 10
 set terminal pngcairo size 960,600 font 'sans,11'
 set output "slices-latency.png"
-set title "slicepath latency, rx round to tx burst, at full load\nfilters 100, queues 0, size 60, code_option passthrough\n3 run(s) of 4 s, no hugepages (--no-huge), 2026-11-22" noenhanced
+set title "slicepath latency, rx round to tx burst, at full load\nfilters 100, queues 0, size 60, code_option passthrough\n3 run(s) of 4 s, 2 MB hugepages, 2026-11-23" noenhanced
 set xlabel "slices" noenhanced
 set ylabel "latency (us, median of runs)"
 set grid
