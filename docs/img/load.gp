@@ -1,7 +1,7 @@
 set datafile separator ','
 set terminal pngcairo size 960,600 font 'sans,11'
 set output "load.png"
-set title "Mpps out vs offered load (Mpps)\nslices 64, filters 1000, queues 0, size 60, code_option passthrough\n1 run(s) of 3 s, no hugepages (--no-huge), 2026-11-22" noenhanced
+set title "Mpps out vs offered load (Mpps)\nslices 64, filters 1000, queues 0, size 60, code_option passthrough\n1 run(s) of 3 s, 2 MB hugepages, 2026-11-23" noenhanced
 set xlabel "offered load (Mpps)" noenhanced
 set ylabel "Mpps (median of runs)"
 set grid
@@ -13,7 +13,7 @@ unset yrange
 set logscale y 10
 set terminal pngcairo size 960,600 font 'sans,11'
 set output "load-latency.png"
-set title "slicepath latency, rx round to tx burst, against offered load\nslices 64, filters 1000, queues 0, size 60, code_option passthrough\n1 run(s) of 3 s, no hugepages (--no-huge), 2026-11-22" noenhanced
+set title "slicepath latency, rx round to tx burst, against offered load\nslices 64, filters 1000, queues 0, size 60, code_option passthrough\n1 run(s) of 3 s, 2 MB hugepages, 2026-11-23" noenhanced
 set xlabel "offered load (Mpps)" noenhanced
 set ylabel "latency (us, median of runs)"
 set grid
