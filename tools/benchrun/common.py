@@ -31,7 +31,7 @@ CONTENDERS = ("slicepath", "testpmd", "ovs")
 # testpmd's forwarding engines that send every packet of port 0 out of
 # port 1: io touches nothing (the ceiling); mac and macswap write the
 # Ethernet header, 5tswap swaps the addresses and ports of L2 to L4, and
-# csum parses to L4 and checks and sets the IP and UDP checksums.
+# csum parses to L4 and sets the IP and UDP checksums in software.
 TESTPMD_MODES = ("io", "mac", "macswap", "5tswap", "csum")
 
 

@@ -53,8 +53,8 @@ from .common import CONTENDERS, HERE, TESTPMD_MODES
 DEFAULTS = {"name": None, "slices": 64, "filters": 1000, "queues": 0,
             "queue_manager": True, "size": 60, "code_option": "passthrough",
             "program": None, "load": "max", "seconds": 5.0, "warmup": 1.0, "runs": 3,
-            "contenders": ["slicepath", "testpmd"], "testpmd_mode": "io", "ovs_flows": "slices",
-            "mem_mb": 1024}
+            "contenders": ["slicepath", "testpmd"], "testpmd_mode": "io",
+            "ovs_flows": "slices", "mem_mb": 1024}
 
 CODE_OPTIONS = ("passthrough", "ipv4", "bpf")
 LOAD_MAX = 1_000_000_000        # the generator's highest rate, packets/s
