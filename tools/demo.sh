@@ -21,11 +21,24 @@ config=$top/config/node.json
 slicectl=$build/tools/slicectl
 work=$(mktemp -d /tmp/slicepath-demo.XXXXXX)
 daemon=
+started=
+
+# DPDK's runtime directory for the demo's --file-prefix: root's, else the
+# user's (as EAL picks it).
+if [ "$(id -u)" -eq 0 ]; then
+  runtime=/var/run/dpdk/slicepath-demo
+else
+  runtime=${XDG_RUNTIME_DIR:-/tmp}/dpdk/slicepath-demo
+fi
 
 cleanup() {
   if [ -n "$daemon" ] && kill -0 "$daemon" 2>/dev/null; then
     kill -TERM "$daemon"
     wait "$daemon" || true
+  fi
+  # The daemon is gone: nothing uses its runtime files.
+  if [ -n "$started" ]; then
+    rm -rf "$runtime"
   fi
   rm -rf "$work"
 }
@@ -52,6 +65,7 @@ echo "demo: starting slicepathd with $config"
   --vdev "net_pcap0,rx_pcap=$work/traffic.pcap,infinite_rx=1" --vdev net_null0,no-rx=1 \
   -- --config "$config" &
 daemon=$!
+started=1
 
 # slicectl finds the API and the admin token through these.
 SLICEPATH_API=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["api"]["listen"])' "$config")
