@@ -9,7 +9,8 @@ needs root, which the long runs of docs/benchmarks.md are for.
 1. Arguments the runner refuses before it starts anything (exit 2): an
    unknown scenario field, a testpmd engine that does not forward, a
    paced load with testpmd, a program that is not an object, overlay
-   traffic too short.
+   traffic too short; and tools/pgo.sh given a directory that is not a
+   meson build (exit 2, the directory untouched).
 2. slicepath and dpdk-testpmd io (slicepath alone without testpmd), 2
    slices x 3 filters x 1 queue, one run of 1 s each, interleaved: exit 0,
    the table on stdout, and in the JSON output real numbers: packets in
@@ -121,6 +122,18 @@ def refused(c, slicepathd, pcapgen, tmp):
                        "--slices", "1", "--filters", "1", "--seconds", "0.5", "--runs", "1")
         c.equal(st, 2, f"{args}: exit status")
         c.check(all(s in text for s in says), f"{args}: message {text!r}")
+    # tools/pgo.sh builds in the directory it is given: one that is not a
+    # meson build directory it refuses, and leaves as it was.
+    other = os.path.join(tmp, "not-a-build")
+    os.mkdir(other)
+    with open(os.path.join(other, "notes.txt"), "w") as f:
+        f.write("mine\n")
+    r = subprocess.run(["bash", os.path.join(TOP, "tools", "pgo.sh"), other],
+                       capture_output=True, text=True, timeout=60)
+    c.equal(r.returncode, 2, "pgo.sh on a directory that is not a build: exit status")
+    c.check("not a meson build directory" in r.stderr, f"pgo.sh: message {r.stderr!r}")
+    c.equal(sorted(os.listdir(other)), ["notes.txt"], "pgo.sh: the directory's files")
+    c.equal(open(os.path.join(other, "notes.txt")).read(), "mine\n", "pgo.sh: notes.txt")
 
 
 def side_by_side(c, slicepathd, pcapgen, tmp, contenders):
