@@ -17,6 +17,7 @@
 
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
+#include <rte_memcpy.h>
 #include <rte_prefetch.h>
 #include <rte_rcu_qsbr.h>
 
@@ -66,17 +67,19 @@ dp_worker_note_dequeued(struct dp_worker *w, unsigned int k, struct rte_mbuf *co
 
 /*
  * Counts the first 'sent' packets of scheduler k's pending burst as sent
- * at TSC time 'tx', on their output bindings and in the latency histogram,
- * a run at a time (a chain of read-modify-writes to one counter costs a
- * store-forwarding delay each), and drops their runs.  A run the port took
- * only part of keeps the rest: its bytes are those of its packets still
- * held.
+ * at TSC time 'tx', on their output bindings a run at a time (a chain of
+ * read-modify-writes to one counter costs a store-forwarding delay each),
+ * and in the latency histogram once per rx round among them (consecutive
+ * runs of many slices' bindings mostly share one), and drops their runs.
+ * A run the port took only part of keeps the rest: its bytes are those of
+ * its packets still held.
  */
 static void
 dp_worker_count_sent(struct dp_worker *w, unsigned int k, uint16_t sent, uint64_t tx)
 {
 	struct dp_tx_run *runs = w->pending_run[k];
-	uint16_t r = 0, left = sent;
+	uint16_t r = 0, left = sent, round_packets = 0;
+	uint64_t round_tsc = 0;
 
 	while (left != 0) {
 		struct dp_tx_run *run = &runs[r];
@@ -97,9 +100,17 @@ dp_worker_count_sent(struct dp_worker *w, unsigned int k, uint16_t sent, uint64_
 		}
 		dp_count(&c->tx_packets, packets);
 		dp_count(&c->tx_bytes, bytes);
-		dp_count_latency(w->stats, tx - run->rx_tsc, packets);
+		if (run->rx_tsc != round_tsc) {
+			if (round_packets != 0)
+				dp_count_latency(w->stats, tx - round_tsc, round_packets);
+			round_tsc = run->rx_tsc;
+			round_packets = 0;
+		}
+		round_packets += packets;
 		left -= packets;
 	}
+	if (round_packets != 0)
+		dp_count_latency(w->stats, tx - round_tsc, round_packets);
 	if (r != 0 && r < w->nb_runs[k])
 		memmove(runs, runs + r, sizeof(*runs) * (w->nb_runs[k] - r));
 	w->nb_runs[k] -= r;
@@ -161,7 +172,8 @@ dp_worker_qm_tx(struct dp_worker *w, const struct dp_slice *s, struct rte_mbuf *
 		passed = qm_pass_burst(w->qm, s, k, pkts, fwd, RTE_MIN(n, room), w->now, &whole);
 		if (passed == 0)
 			break;
-		memcpy(&w->pending[k][w->nb_pending[k]], pkts, sizeof(*pkts) * passed);
+		/* A few pointers, mostly: inline, not a call to libc. */
+		rte_memcpy(&w->pending[k][w->nb_pending[k]], pkts, sizeof(*pkts) * passed);
 		w->nb_pending[k] += passed;
 		/* The usual burst, of one forward, is one run. */
 		if (likely(whole != 0))
