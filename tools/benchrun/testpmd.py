@@ -85,6 +85,11 @@ def run(env, sc, pcap):
             p.communicate()
         status = p.returncode
         dpdk_runtime_cleanup(prefix)
+    # Statistics without the line that names the engine would be a run
+    # of an engine nobody checked.
+    if rec["mode"] is None:
+        raise RuntimeError(f"testpmd never said which engine it started ({mode!r} asked):\n"
+                           + "\n".join(logtail))
     (t0, a), (t1, b) = start, end
     dt = t1 - t0
     rec["setup_s"] = None
